@@ -1,0 +1,3 @@
+from analyzer.main import entry_point
+
+entry_point()

@@ -1,0 +1,287 @@
+"""How a check is declared: a frozen record, small rule combinators, remediation as data.
+
+A rule is a function `(Resource, Context) -> Iterable[Result]`. The combinators below build the
+common ones; a check with cross-resource logic passes its own function.
+"""
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from enum import Enum, IntEnum
+from typing import Any, Callable, Iterable, Mapping
+
+from analyzer.model import Resource, Span, Unknown, Value
+
+
+class Severity(IntEnum):
+    INFO = 0
+    LOW = 1
+    MEDIUM = 2
+    HIGH = 3
+    CRITICAL = 4
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+    @classmethod
+    def parse(cls, text: str) -> "Severity":
+        return cls[text.strip().upper()]
+
+
+class Status(Enum):
+    PASS = "pass"
+    FAIL = "fail"
+    UNKNOWN = "unknown"
+
+
+class Applicability(IntEnum):
+    """ruff's model. SAFE: needs no input and cannot break the workload. UNSAFE: may change
+    behaviour (disabling internet or root access). SUGGESTION: needs a value we cannot know (a KMS
+    key ARN, a subnet): shown with a placeholder, never applied."""
+
+    SUGGESTION = 0
+    UNSAFE = 1
+    SAFE = 2
+
+    @property
+    def label(self) -> str:
+        return self.name.lower()
+
+
+@dataclass(frozen=True)
+class Result:
+    """One outcome of a rule on a resource.
+
+    `path` is the canonical attribute path the result is about ("" for the resource itself);
+    `span` is the attribute's span, or None when the attribute is absent (the finding is then
+    anchored at the resource block).
+    """
+
+    status: Status
+    message: str
+    path: str = ""
+    span: Span | None = None
+
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule can see beyond its resource: every resource of the scan, by kind."""
+
+    by_kind: Mapping[str, tuple[Resource, ...]] = field(default_factory=dict)
+
+
+Rule = Callable[[Resource, Context], Iterable[Result]]
+
+
+# --- remediation: what should change, rendered into text by each framework's writer -----------
+
+
+@dataclass(frozen=True)
+class Placeholder:
+    """A value the user must supply (shown as `<name>` in a suggestion)."""
+
+    name: str
+
+
+@dataclass(frozen=True)
+class SetAttr:
+    """Set a canonical attribute to a canonical value (insert it when absent)."""
+
+    path: str
+    value: Any
+
+
+@dataclass(frozen=True)
+class RemoveAttr:
+    path: str
+
+
+def set_attr(path: str, value: Any) -> SetAttr:
+    return SetAttr(path, value)
+
+
+def remove_attr(path: str) -> RemoveAttr:
+    return RemoveAttr(path)
+
+
+def placeholder(name: str) -> Placeholder:
+    return Placeholder(name)
+
+
+# --- examples: the check's own tests ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Example:
+    framework: str
+    expect_fail: bool
+    source: str
+    filename: str  # the file name the example is scanned as: decides the parser (main.tf, main.tf.json)
+
+
+_DEFAULT_FILENAMES = {"terraform": "main.tf"}
+
+
+def bad(framework: str, source: str, filename: str | None = None) -> Example:
+    return Example(framework, True, textwrap.dedent(source).lstrip("\n"),
+                   filename or _DEFAULT_FILENAMES[framework])
+
+
+def good(framework: str, source: str, filename: str | None = None) -> Example:
+    return Example(framework, False, textwrap.dedent(source).lstrip("\n"),
+                   filename or _DEFAULT_FILENAMES[framework])
+
+
+# --- the check record ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Check:
+    id: str  # "AIP101": never reused or renumbered
+    name: str  # kebab-case slug: "sagemaker-notebook-direct-internet"
+    title: str  # the desired state, one line
+    severity: Severity
+    kinds: tuple[str, ...]  # canonical kinds from analyzer.kinds.KINDS
+    rule: Rule
+    description: str  # why it matters; a short paragraph
+    remediation: SetAttr | RemoveAttr | None = None
+    fix_safety: Applicability = Applicability.SUGGESTION
+    references: tuple[str, ...] = ()
+    compliance: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    anchors: tuple[str, ...] = ()  # the same control in other tools: "checkov CKV_AWS_122"
+    examples: tuple[Example, ...] = ()
+
+    def evaluate(self, resource: Resource, context: Context) -> list[Result]:
+        return list(self.rule(resource, context))
+
+
+# --- combinators --------------------------------------------------------------------------------
+
+
+def _unknown(path: str, value: Value) -> Result:
+    expr = value.raw.expr if isinstance(value.raw, Unknown) else "?"
+    return Result(Status.UNKNOWN, f"`{path}` is `{expr}`, which cannot be resolved before deployment",
+                  path, value.span)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Equality that keeps booleans apart from numbers (True is not 1 here)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def _shown(raw: Any) -> str:
+    if isinstance(raw, bool):
+        return "true" if raw else "false"
+    if raw is None:
+        return "null"
+    return repr(raw) if isinstance(raw, str) else str(raw)
+
+
+def _absent_note(value: Value) -> str:
+    return " (not set; the provider default)" if value.absent and value.raw is not None else ""
+
+
+def present(path: str, message: str | None = None) -> Rule:
+    """PASS when the attribute is written with a non-empty value.
+
+    A reference to a managed resource's attribute (`aws_kms_key.k.arn`) is known after apply and
+    never null, so it counts as present; any other unresolved value is UNKNOWN.
+    """
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        value = resource.get(path)
+        if isinstance(value.raw, Unknown):
+            if value.raw.reason == "resource":
+                yield Result(Status.PASS, f"`{path}` is set", path, value.span)
+            else:
+                yield _unknown(path, value)
+        elif value.raw in (None, "", [], {}):
+            yield Result(Status.FAIL, message or f"`{path}` is not set", path, value.span)
+        else:
+            yield Result(Status.PASS, f"`{path}` is set", path, value.span)
+
+    return rule
+
+
+def equals(path: str, expected: Any, message: str | None = None) -> Rule:
+    """PASS when the attribute (or its provider default) equals `expected`."""
+    return one_of(path, (expected,), message)
+
+
+def one_of(path: str, allowed: Iterable[Any], message: str | None = None) -> Rule:
+    allowed = tuple(allowed)
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        value = resource.get(path)
+        if isinstance(value.raw, Unknown):
+            yield _unknown(path, value)
+        elif any(_same(value.raw, a) for a in allowed):
+            yield Result(Status.PASS, f"`{path}` is {_shown(value.raw)}", path, value.span)
+        else:
+            wanted = " or ".join(_shown(a) for a in allowed)
+            text = message or f"`{path}` is {_shown(value.raw)}{_absent_note(value)}; it should be {wanted}"
+            yield Result(Status.FAIL, text, path, value.span)
+
+    return rule
+
+
+def not_(inner: Rule, message: str | None = None) -> Rule:
+    """Swap PASS and FAIL of the inner rule; UNKNOWN stays UNKNOWN."""
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        for result in inner(resource, context):
+            if result.status is Status.UNKNOWN:
+                yield result
+            elif result.status is Status.PASS:
+                yield Result(Status.FAIL, message or f"not expected: {result.message}", result.path, result.span)
+            else:
+                yield Result(Status.PASS, result.message, result.path, result.span)
+
+    return rule
+
+
+def all_of(*rules: Rule) -> Rule:
+    """Every inner result is reported: each failing attribute is its own finding."""
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        for inner in rules:
+            yield from inner(resource, context)
+
+    return rule
+
+
+def any_of(*rules: Rule) -> Rule:
+    """PASS when one inner rule passes entirely; otherwise UNKNOWN if any was unknown, else the
+    first failure."""
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        first_failure: Result | None = None
+        unknown: Result | None = None
+        for inner in rules:
+            results = list(inner(resource, context))
+            statuses = {r.status for r in results}
+            if statuses <= {Status.PASS}:
+                yield from results
+                return
+            if Status.UNKNOWN in statuses and unknown is None:
+                unknown = next(r for r in results if r.status is Status.UNKNOWN)
+            if Status.FAIL in statuses and first_failure is None:
+                first_failure = next(r for r in results if r.status is Status.FAIL)
+        yield unknown or first_failure or Result(Status.PASS, "")
+
+    return rule
+
+
+def when(path: str, inner: Rule) -> Rule:
+    """Apply `inner` only when the attribute or block at `path` is written; otherwise the check
+    does not apply (no result). An unknown `path` is UNKNOWN."""
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        value = resource.get(path)
+        if isinstance(value.raw, Unknown):
+            yield _unknown(path, value)
+        elif value.raw not in (None, [], {}, False):
+            yield from inner(resource, context)
+
+    return rule

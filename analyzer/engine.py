@@ -1,0 +1,249 @@
+"""The scan: discover files, parse each, run the checks, collect findings.
+
+Every stage is a plain function over plain data. Large trees are parsed and checked in a process
+pool, one file per task; each task returns only its findings, which are small to send back.
+"""
+from __future__ import annotations
+
+import fnmatch
+import importlib
+import os
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from analyzer.check import Check, Context, Status
+from analyzer.findings import PARSE_ERROR_ID, Finding, ScanResult
+from analyzer.model import ParsedFile, Resource
+
+# File name suffix -> (framework, parser module). Longest suffix first: ".tf.json" before ".tf".
+PARSERS: tuple[tuple[str, str, str], ...] = (
+    (".tf.json", "terraform", "parsers.terraform.tfjson"),
+    (".tf", "terraform", "parsers.terraform.hcl"),
+)
+
+# Folders that hold tools' caches or other people's code, never the user's infrastructure.
+EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "node_modules",
+                           ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache"})
+
+MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are skipped (and listed as skipped), never read whole
+PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
+
+
+class UsageError(Exception):
+    """A problem with what the user asked for (bad path, unknown rule): exit code 2."""
+
+
+@dataclass(frozen=True)
+class Target:
+    absolute: str
+    relative: str  # to the scan root, POSIX separators
+    framework: str
+    parser: str
+
+
+def parser_for(name: str) -> tuple[str, str] | None:
+    lowered = name.lower()
+    for suffix, framework, module in PARSERS:
+        if lowered.endswith(suffix):
+            return framework, module
+    return None
+
+
+def scan_root(paths: Sequence[str]) -> str:
+    """The folder findings are reported relative to: the working directory when every path is
+    inside it (so SARIF paths are repository-relative when run from the repository root), else
+    the paths' common parent."""
+    cwd = os.path.realpath(os.getcwd())
+    resolved = [os.path.realpath(p) for p in paths]
+    if all(p == cwd or p.startswith(cwd + os.sep) for p in resolved):
+        return cwd
+    common = os.path.commonpath(resolved)
+    return common if os.path.isdir(common) else os.path.dirname(common)
+
+
+def discover(paths: Sequence[str], root: str) -> tuple[list[Target], list[tuple[str, str]]]:
+    """The files to scan under `paths`, and the ones skipped with the reason."""
+    targets: dict[str, Target] = {}
+    skipped: list[tuple[str, str]] = []
+    real_root = os.path.realpath(root)
+
+    def relative(path: str) -> str:
+        return os.path.relpath(path, root).replace(os.sep, "/")
+
+    def consider(path: str, explicit: bool) -> None:
+        real = os.path.realpath(path)
+        if real != real_root and not real.startswith(real_root + os.sep):
+            skipped.append((relative(path), "links outside the scanned folder"))
+            return
+        found = parser_for(os.path.basename(path))
+        if found is None:
+            if explicit:
+                skipped.append((relative(path), "not a file type aiposture reads"))
+            return
+        try:
+            size = os.path.getsize(real)
+        except OSError as error:
+            skipped.append((relative(path), f"cannot be read: {error.strerror}"))
+            return
+        if size > MAX_FILE_BYTES:
+            skipped.append((relative(path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"))
+            return
+        targets.setdefault(real, Target(path, relative(path), *found))
+
+    for path in paths:
+        if os.path.isfile(path):
+            consider(os.path.abspath(path), explicit=True)
+            continue
+        for folder, dirs, files in os.walk(os.path.abspath(path)):
+            dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS
+                             and not os.path.islink(os.path.join(folder, d)))
+            for name in sorted(files):
+                consider(os.path.join(folder, name), explicit=False)
+            if "cdktf.json" in files:
+                from parsers.terraform import cdktf_outputs  # only for CDK for Terraform projects
+
+                for output in cdktf_outputs(folder):
+                    consider(os.path.abspath(output), explicit=False)
+    return sorted(targets.values(), key=lambda t: t.relative), skipped
+
+
+def select_checks(checks: Sequence[Check], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[Check, ...]:
+    """Checks chosen by id ("AIP101"), id prefix ("AIP1"), name or glob of names; ignore wins."""
+
+    def matcher(selector: str):
+        text = selector.strip()
+        matched = [c for c in checks if c.id.upper().startswith(text.upper())
+                   or fnmatch.fnmatchcase(c.name, text.lower())]
+        if not matched:
+            raise UsageError(f"unknown rule {selector!r}: see `aiposture rules`")
+        return {c.id for c in matched}
+
+    chosen = {c.id for c in checks}
+    select, ignore = list(select), list(ignore)
+    if select:
+        chosen = set().union(*(matcher(s) for s in select))
+    for selector in ignore:
+        chosen -= matcher(selector)
+    return tuple(c for c in checks if c.id in chosen)
+
+
+def parse_target(target: Target) -> ParsedFile:
+    module = importlib.import_module(target.parser)
+    with open(target.absolute, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    return module.parse(target.relative, data)
+
+
+@dataclass
+class FileOutcome:
+    findings: list[Finding]
+    unknowns: list[Finding]
+    resources: int
+    passed: int
+    error: str = ""  # set when the file could not be read
+
+
+def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
+    """Run the checks on one parsed file's resources."""
+    by_kind: dict[str, list[Check]] = {}
+    for check in checks:
+        for kind in check.kinds:
+            by_kind.setdefault(kind, []).append(check)
+    resources_by_kind: dict[str, list[Resource]] = {}
+    for resource in parsed.resources:
+        resources_by_kind.setdefault(resource.kind, []).append(resource)
+    context = Context({kind: tuple(found) for kind, found in resources_by_kind.items()})
+
+    outcome = FileOutcome([], [], 0, 0)
+    parse_check = next((c for c in checks if c.id == PARSE_ERROR_ID), None)
+    if parse_check is not None:
+        for issue in parsed.issues:
+            outcome.findings.append(Finding(
+                PARSE_ERROR_ID, parse_check.name, parse_check.severity, Status.FAIL, issue.message,
+                issue.span, parsed.framework))
+    for resource in parsed.resources:
+        applicable = by_kind.get(resource.kind)
+        if not applicable:
+            continue
+        outcome.resources += 1
+        for check in applicable:
+            for result in check.rule(resource, context):
+                if result.status is Status.PASS:
+                    outcome.passed += 1
+                    continue
+                finding = Finding(
+                    check.id, check.name, check.severity, result.status, result.message,
+                    result.span or resource.header or resource.span, resource.framework,
+                    resource=resource.address, kind=resource.kind, native_type=resource.native_type,
+                    attribute=result.path, absent=result.span is None,
+                    fix_safety=check.fix_safety if check.remediation is not None else None,
+                    logical_location=str(resource.meta.get("construct_path", "")))
+                (outcome.findings if result.status is Status.FAIL else outcome.unknowns).append(finding)
+    return outcome
+
+
+def check_source(filename: str, data: bytes, checks: Sequence[Check]) -> FileOutcome:
+    """Parse and check text that is not on disk (examples, editors). `filename` picks the parser."""
+    found = parser_for(filename)
+    if found is None:
+        raise UsageError(f"not a file type aiposture reads: {filename}")
+    return check_file(importlib.import_module(found[1]).parse(filename, data), checks)
+
+
+def scan_target(target: Target, checks: Sequence[Check]) -> FileOutcome:
+    try:
+        parsed = parse_target(target)
+    except OSError as error:
+        return FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}")
+    return check_file(parsed, checks)
+
+
+# In a worker process the checks are looked up once by id (functions inside checks do not pickle).
+_WORKER_CHECKS: dict[tuple[str, ...], tuple[Check, ...]] = {}
+
+
+def _scan_in_worker(target: Target, check_ids: tuple[str, ...]) -> FileOutcome:
+    if check_ids not in _WORKER_CHECKS:
+        from checks import ALL_CHECKS
+
+        _WORKER_CHECKS[check_ids] = tuple(c for c in ALL_CHECKS if c.id in check_ids)
+    return scan_target(target, _WORKER_CHECKS[check_ids])
+
+
+def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
+         jobs: int | None = None) -> ScanResult:
+    """Scan files and folders. Raises UsageError for a path that does not exist or a bad rule."""
+    from checks import ALL_CHECKS
+
+    paths = list(paths) or ["."]
+    for path in paths:
+        if not os.path.exists(path):
+            raise UsageError(f"no such file or directory: {path}")
+    checks = select_checks(ALL_CHECKS, select, ignore)
+    root = scan_root(paths)
+    targets, skipped = discover(paths, root)
+    result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
+
+    workers = jobs if jobs else (os.cpu_count() or 1)
+    if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
+        from concurrent.futures import ProcessPoolExecutor
+
+        check_ids = tuple(c.id for c in checks)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            outcomes = list(pool.map(_scan_in_worker, targets, [check_ids] * len(targets),
+                                     chunksize=max(1, len(targets) // (workers * 8))))
+    else:
+        outcomes = [scan_target(t, checks) for t in targets]
+
+    for target, outcome in zip(targets, outcomes):
+        if outcome.error:
+            skipped.append((target.relative, outcome.error))
+            result.files.remove(target.relative)
+            continue
+        result.findings.extend(outcome.findings)
+        result.unknowns.extend(outcome.unknowns)
+        result.resources += outcome.resources
+        result.passed += outcome.passed
+    result.findings.sort(key=Finding.sort_key)
+    result.unknowns.sort(key=Finding.sort_key)
+    return result

@@ -1,0 +1,141 @@
+"""The `aiposture` command line.
+
+Exit codes: 0 nothing at or above the --fail-on threshold, 1 findings at or above it, 2 a usage
+or configuration error (one line on stderr, never a traceback). Heavy modules (parsers, checks,
+reporters) are imported inside the commands so `aiposture --version` stays fast.
+"""
+from __future__ import annotations
+
+import os
+import sys
+
+import click
+
+from analyzer import __version__
+
+FORMATS = ("text", "json", "sarif", "markdown")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+def _split(values: tuple[str, ...]) -> list[str]:
+    """--select AIP101,AIP102 --select AIP2 -> ["AIP101", "AIP102", "AIP2"]."""
+    return [part.strip() for value in values for part in value.split(",") if part.strip()]
+
+
+def _use_color(no_color: bool, output: str | None) -> bool:
+    if no_color or output or os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="aiposture", message="%(prog)s %(version)s")
+def main() -> None:
+    """Find AI security misconfigurations in infrastructure as code before it is deployed."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(FORMATS), default="text", show_default=True,
+              help="Report format.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the report to this file instead of standard output.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES + ("never",)), default="low", show_default=True,
+              help="Exit with 1 when a finding has this severity or higher.")
+@click.option("--select", multiple=True, metavar="RULES",
+              help="Run only these rules: ids, id prefixes (AIP1) or names, comma-separated.")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules (same forms as --select).")
+@click.option("--show-unknown", is_flag=True,
+              help="Also report settings that cannot be resolved before deployment (never failures).")
+@click.option("--quiet", "-q", is_flag=True, help="Print findings only: no summary.")
+@click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Processes for large trees (default: one per CPU).")
+def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs):
+    """Scan files and folders (default: the current folder)."""
+    from analyzer.check import Severity
+    from analyzer.engine import scan as run_scan
+    from analyzer.report import render
+
+    result = run_scan(list(paths) or ["."], select=_split(select), ignore=_split(ignore), jobs=jobs)
+    report = render(result, fmt, color=_use_color(no_color, output), show_unknown=show_unknown,
+                    quiet=quiet)
+    _write(report, output)
+    if output and not quiet:
+        click.echo(f"aiposture: wrote the {fmt} report to {output} "
+                   f"({len(result.findings)} finding{'s' if len(result.findings) != 1 else ''})", err=True)
+    if fail_on == "never":
+        return EXIT_OK
+    threshold = Severity.parse(fail_on)
+    return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+def _write(report: str, output: str | None) -> None:
+    if not output:
+        click.echo(report, nl=not report.endswith("\n"))
+        return
+    folder = os.path.dirname(os.path.abspath(output))
+    temporary = os.path.join(folder, f".{os.path.basename(output)}.{os.getpid()}.tmp")
+    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
+        handle.write(report)
+    os.replace(temporary, output)  # atomic: a reader never sees half a report
+
+
+@main.command()
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+def rules(fmt):
+    """List every rule."""
+    import json
+
+    from analyzer import docs
+    from checks import ALL_CHECKS
+
+    if fmt == "json":
+        click.echo(json.dumps(docs.rules_json(ALL_CHECKS), indent=2))
+    else:
+        click.echo(docs.rules_table(ALL_CHECKS), nl=False)
+    return EXIT_OK
+
+
+@main.command()
+@click.argument("rule")
+def explain(rule):
+    """Explain a rule, by id (AIP101) or name."""
+    from analyzer import docs
+    from checks import ALL_CHECKS
+
+    wanted = rule.strip()
+    for check in ALL_CHECKS:
+        if check.id.upper() == wanted.upper() or check.name == wanted.lower():
+            click.echo(docs.rule_text(check), nl=False)
+            return EXIT_OK
+    raise click.UsageError(f"unknown rule {rule!r}: see `aiposture rules`")
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Run the command line and return the exit code (errors become one line on stderr)."""
+    from analyzer.engine import UsageError
+
+    try:
+        code = main.main(args=argv, prog_name="aiposture", standalone_mode=False)
+    except click.exceptions.Exit as done:  # --help, --version
+        return done.exit_code
+    except click.exceptions.Abort:
+        click.echo("aiposture: interrupted", err=True)
+        return EXIT_USAGE
+    except (click.ClickException, UsageError) as error:
+        message = error.format_message() if isinstance(error, click.ClickException) else str(error)
+        click.echo(f"aiposture: error: {message}", err=True)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_OK
+
+
+def entry_point() -> None:
+    sys.exit(run())
+
+
+if __name__ == "__main__":
+    entry_point()

@@ -1,0 +1,55 @@
+"""The check catalog: one explicit table, validated when it is loaded.
+
+Add a check by defining it in its service module and listing the module's CHECKS here. Nothing
+registers itself on import.
+"""
+from __future__ import annotations
+
+import re
+
+from analyzer import kinds
+from analyzer.check import Check
+from checks import tool
+from checks.aws import sagemaker
+
+ALL_CHECKS: tuple[Check, ...] = (
+    *sagemaker.CHECKS,
+    *tool.CHECKS,
+)
+
+ID_PATTERN = re.compile(r"^AIP\d{3}$")
+NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+def validate(checks: tuple[Check, ...]) -> None:
+    """Raise ValueError on anything malformed: duplicate ids or names, unknown kinds, a claimed
+    framework without both a bad and a good example."""
+    kinds.validate()
+    seen_ids: set[str] = set()
+    seen_names: set[str] = set()
+    for check in checks:
+        where = f"{check.id} ({check.name})"
+        if not ID_PATTERN.match(check.id) or check.id in seen_ids:
+            raise ValueError(f"{where}: id must be unique and look like AIP123")
+        if not NAME_PATTERN.match(check.name) or check.name in seen_names:
+            raise ValueError(f"{where}: name must be a unique kebab-case slug")
+        seen_ids.add(check.id)
+        seen_names.add(check.name)
+        if not check.kinds and not check.id.startswith("AIP9"):
+            raise ValueError(f"{where}: a check must name the kinds it runs on")
+        for kind in check.kinds:
+            if kind not in kinds.BY_NAME:
+                raise ValueError(f"{where}: unknown kind {kind!r}")
+            for framework in kinds.BY_NAME[kind].native:
+                verdicts = {e.expect_fail for e in check.examples if e.framework == framework}
+                if verdicts != {True, False}:
+                    raise ValueError(f"{where}: needs a bad and a good {framework} example")
+
+
+def frameworks(check: Check) -> tuple[str, ...]:
+    """The frameworks a check runs on: every framework that has one of its kinds."""
+    found = {f for kind in check.kinds for f in kinds.BY_NAME[kind].native}
+    return tuple(f for f in kinds.FRAMEWORKS if f in found)
+
+
+validate(ALL_CHECKS)

@@ -1,0 +1,1090 @@
+"""SageMaker checks (AIP1xx).
+
+Sources for the provider defaults: ../shared/research/defaults.md section 1 (recorded as data in
+analyzer/kinds.py). Anchors: ../shared/research/anchor-checks.md section 1.
+"""
+from __future__ import annotations
+
+import re
+from typing import Iterable
+
+from analyzer.check import (
+    Applicability,
+    Check,
+    Context,
+    Result,
+    Severity,
+    Status,
+    all_of,
+    bad,
+    equals,
+    good,
+    placeholder,
+    present,
+    set_attr,
+    when,
+)
+from analyzer.model import Resource, Unknown
+
+NOTEBOOK = "aws.sagemaker.notebook_instance"
+DOMAIN = "aws.sagemaker.domain"
+ENDPOINT_CONFIG = "aws.sagemaker.endpoint_configuration"
+MODEL = "aws.sagemaker.model"
+DATA_QUALITY_JOB = "aws.sagemaker.data_quality_job_definition"
+MODEL_QUALITY_JOB = "aws.sagemaker.model_quality_job_definition"
+FLOW_DEFINITION = "aws.sagemaker.flow_definition"
+FEATURE_GROUP = "aws.sagemaker.feature_group"
+
+SH_DOC = "https://docs.aws.amazon.com/securityhub/latest/userguide/sagemaker-controls.html"
+OWASP_ML = "owasp-ml"
+SECURITY_HUB = "aws-securityhub"
+
+
+# --- notebook instances -------------------------------------------------------------------------
+
+NOTEBOOK_DIRECT_INTERNET = Check(
+    id="AIP101",
+    name="sagemaker-notebook-direct-internet",
+    title="SageMaker notebook instances have no direct internet access",
+    severity=Severity.HIGH,
+    kinds=(NOTEBOOK,),
+    rule=equals("direct_internet_access", False),
+    description=(
+        "A notebook instance with direct internet access reaches the internet through a network "
+        "interface SageMaker manages, outside your VPC's controls, so data and credentials can be "
+        "sent anywhere. AWS enables it when `direct_internet_access` is not set: an absent "
+        "attribute is a finding (checkov and KICS pass it). Set it to \"Disabled\" and give the "
+        "notebook a subnet whose routes and endpoints you control."
+    ),
+    remediation=set_attr("direct_internet_access", False),
+    fix_safety=Applicability.UNSAFE,  # the notebook loses internet access; it needs a subnet with a route
+    references=(
+        "https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-notebook-and-internet-access.html",
+        SH_DOC,
+    ),
+    compliance={SECURITY_HUB: ("SageMaker.1",), OWASP_ML: ("ML06",)},
+    anchors=("checkov CKV_AWS_122 (passes when absent)", "KICS 88d55d94-315d-4564-beee-d2d725feab11 (CloudFormation)",
+             "cdk-nag SageMakerNotebookNoDirectInternetAccess"),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              subnet_id     = aws_subnet.private.id
+            }
+        '''),
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                   = "research"
+              role_arn               = aws_iam_role.sagemaker.arn
+              instance_type          = "ml.t3.medium"
+              direct_internet_access = "Enabled"
+            }
+        '''),
+        bad("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance": {
+                  "research": {
+                    "name": "research",
+                    "role_arn": "${aws_iam_role.sagemaker.arn}",
+                    "instance_type": "ml.t3.medium",
+                    "direct_internet_access": "Enabled"
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                   = "research"
+              role_arn               = aws_iam_role.sagemaker.arn
+              instance_type          = "ml.t3.medium"
+              subnet_id              = aws_subnet.private.id
+              direct_internet_access = "Disabled"
+            }
+        '''),
+        good("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance": {
+                  "research": {
+                    "name": "research",
+                    "role_arn": "${aws_iam_role.sagemaker.arn}",
+                    "instance_type": "ml.t3.medium",
+                    "subnet_id": "${aws_subnet.private.id}",
+                    "direct_internet_access": "Disabled"
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+    ),
+)
+
+NOTEBOOK_ROOT_ACCESS = Check(
+    id="AIP102",
+    name="sagemaker-notebook-root-access",
+    title="SageMaker notebook instances do not give users root access",
+    severity=Severity.HIGH,
+    kinds=(NOTEBOOK,),
+    rule=equals("root_access", False),
+    description=(
+        "With root access, anyone who can open the notebook can change its system configuration, "
+        "install software and read every credential on the instance. AWS enables root access when "
+        "`root_access` is not set. Lifecycle configurations still run as root when it is disabled."
+    ),
+    remediation=set_attr("root_access", False),
+    fix_safety=Applicability.UNSAFE,  # users can no longer install system packages
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-root-access.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.3",), OWASP_ML: ("ML06",)},
+    anchors=("checkov CKV_AWS_307 (Terraform only)",),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+            }
+        '''),
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              root_access   = "Enabled"
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              root_access   = "Disabled"
+            }
+        '''),
+    ),
+)
+
+NOTEBOOK_IN_VPC = Check(
+    id="AIP103",
+    name="sagemaker-notebook-in-vpc",
+    title="SageMaker notebook instances run in a subnet of your VPC",
+    severity=Severity.HIGH,
+    kinds=(NOTEBOOK,),
+    rule=present("subnet_id", "`subnet_id` is not set: the notebook is not attached to your VPC"),
+    description=(
+        "Without `subnet_id` the notebook is not attached to your VPC: security groups, network "
+        "ACLs, VPC endpoints and flow logs do not apply to it, and it can only reach the network "
+        "through SageMaker's own internet access."
+    ),
+    remediation=set_attr("subnet_id", placeholder("subnet_id")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/appendix-notebook-and-internet-access.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.2",), OWASP_ML: ("ML06",)},
+    anchors=("checkov CKV_AWS_306 (Terraform only)", "KICS 9c7028d9-04c2-45be-b8b2-1188ccaefb36 (CloudFormation)",
+             "cdk-nag SageMakerNotebookInVPC"),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name            = "research"
+              role_arn        = aws_iam_role.sagemaker.arn
+              instance_type   = "ml.t3.medium"
+              subnet_id       = aws_subnet.private.id
+              security_groups = [aws_security_group.notebook.id]
+            }
+        '''),
+    ),
+)
+
+NOTEBOOK_CMK = Check(
+    id="AIP104",
+    name="sagemaker-notebook-cmk",
+    title="SageMaker notebook storage is encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    kinds=(NOTEBOOK,),
+    rule=present("kms_key_id"),
+    description=(
+        "The notebook's ML storage volume holds datasets, model artifacts and credentials. Without "
+        "`kms_key_id` it is encrypted with a key AWS manages, so you cannot restrict, audit or revoke "
+        "who decrypts it."
+    ),
+    remediation=set_attr("kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_22", "checkov CKV_AWS_187 (CloudFormation)",
+             "KICS f3674e0c-f6be-43fa-b71c-bf346d1aed99", "cdk-nag SageMakerNotebookInstanceKMSKeyConfigured"),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+            }
+        '''),
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              kms_key_id    = ""
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              kms_key_id    = aws_kms_key.sagemaker.arn
+            }
+        '''),
+    ),
+)
+
+NOTEBOOK_IMDSV2 = Check(
+    id="AIP105",
+    name="sagemaker-notebook-imdsv2",
+    title="SageMaker notebook instances require IMDSv2",
+    severity=Severity.MEDIUM,
+    kinds=(NOTEBOOK,),
+    rule=equals("instance_metadata_service_configuration.minimum_instance_metadata_service_version", "2"),
+    description=(
+        "IMDSv1 answers plain GET requests, so a server-side request forgery in notebook code or a "
+        "library can read the execution role's credentials. SageMaker allows IMDSv1 unless "
+        "`minimum_instance_metadata_service_version` is \"2\"."
+    ),
+    remediation=set_attr("instance_metadata_service_configuration.minimum_instance_metadata_service_version", "2"),
+    fix_safety=Applicability.UNSAFE,  # tools on the notebook that only speak IMDSv1 stop getting credentials
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-update-imds.html",),
+    compliance={OWASP_ML: ("ML06",)},
+    anchors=("checkov CKV_AWS_371",),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+            }
+        '''),
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+
+              instance_metadata_service_configuration {
+                minimum_instance_metadata_service_version = "1"
+              }
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+
+              instance_metadata_service_configuration {
+                minimum_instance_metadata_service_version = "2"
+              }
+            }
+        '''),
+        good("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance": {
+                  "research": {
+                    "name": "research",
+                    "role_arn": "${aws_iam_role.sagemaker.arn}",
+                    "instance_type": "ml.t3.medium",
+                    "instance_metadata_service_configuration": {
+                      "minimum_instance_metadata_service_version": "2"
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+    ),
+)
+
+# Amazon Linux 1 and 2 notebook platforms are out of (or leaving) support; AL2023 is the default.
+_UNSUPPORTED_PLATFORM = re.compile(r"^notebook-al(1|2)-")
+
+
+def _supported_platform(resource: Resource, context: Context) -> Iterable[Result]:
+    path = "platform_identifier"
+    value = resource.get(path)
+    if isinstance(value.raw, Unknown):
+        yield Result(Status.UNKNOWN, f"`{path}` is `{value.raw.expr}`, which cannot be resolved before deployment",
+                     path, value.span)
+    elif isinstance(value.raw, str) and _UNSUPPORTED_PLATFORM.match(value.raw):
+        yield Result(Status.FAIL, f"`{path}` is {value.raw!r}, an Amazon Linux platform that no longer gets "
+                                  "security updates; use \"notebook-al2023-v1\"", path, value.span)
+    else:
+        # absent: SageMaker picks its current default platform (Amazon Linux 2023 today)
+        yield Result(Status.PASS, f"`{path}` is a supported platform", path, value.span)
+
+
+NOTEBOOK_SUPPORTED_PLATFORM = Check(
+    id="AIP106",
+    name="sagemaker-notebook-supported-platform",
+    title="SageMaker notebook instances run on a supported platform",
+    severity=Severity.MEDIUM,
+    kinds=(NOTEBOOK,),
+    rule=_supported_platform,
+    description=(
+        "Notebook platforms based on Amazon Linux 1 and Amazon Linux 2 no longer receive all "
+        "security patches (AWS documents an unpatchable PyTorch vulnerability on AL2). Use an "
+        "Amazon Linux 2023 platform identifier, or leave it unset to get the current default."
+    ),
+    remediation=set_attr("platform_identifier", "notebook-al2023-v1"),
+    fix_safety=Applicability.UNSAFE,  # a platform change recreates the instance with new software
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/nbi-al2023.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.8",), OWASP_ML: ("ML06",)},
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                = "research"
+              role_arn            = aws_iam_role.sagemaker.arn
+              instance_type       = "ml.t3.medium"
+              platform_identifier = "notebook-al2-v2"
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                = "research"
+              role_arn            = aws_iam_role.sagemaker.arn
+              instance_type       = "ml.t3.medium"
+              platform_identifier = "notebook-al2023-v1"
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+            }
+        '''),
+    ),
+)
+
+
+# --- Studio domains -----------------------------------------------------------------------------
+
+_DOMAIN_BASE = '''
+    resource "aws_sagemaker_domain" "studio" {
+      domain_name = "studio"
+      auth_mode   = "IAM"
+      vpc_id      = aws_vpc.ml.id
+      subnet_ids  = aws_subnet.private[*].id
+'''
+
+DOMAIN_VPC_ONLY = Check(
+    id="AIP107",
+    name="sagemaker-domain-vpc-only",
+    title="SageMaker Studio domains send all traffic through your VPC",
+    severity=Severity.HIGH,
+    kinds=(DOMAIN,),
+    rule=equals("app_network_access_type", "VpcOnly"),
+    description=(
+        "With `PublicInternetOnly`, the default when `app_network_access_type` is not set, Studio "
+        "apps reach the internet directly through a VPC that SageMaker manages, bypassing your "
+        "security groups, endpoints and egress controls. `VpcOnly` routes all Studio traffic "
+        "through your VPC."
+    ),
+    remediation=set_attr("app_network_access_type", "VpcOnly"),
+    fix_safety=Applicability.UNSAFE,  # Studio needs a NAT gateway or VPC endpoints to keep working
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html",),
+    compliance={OWASP_ML: ("ML06",)},
+    anchors=("no IaC anchor; Mondoo sagemaker-domain-vpc-only at runtime",),
+    examples=(
+        bad("terraform", _DOMAIN_BASE + '''
+      default_user_settings {
+        execution_role = aws_iam_role.studio.arn
+      }
+    }
+        '''),
+        bad("terraform", _DOMAIN_BASE + '''
+      app_network_access_type = "PublicInternetOnly"
+
+      default_user_settings {
+        execution_role = aws_iam_role.studio.arn
+      }
+    }
+        '''),
+        good("terraform", _DOMAIN_BASE + '''
+      app_network_access_type = "VpcOnly"
+
+      default_user_settings {
+        execution_role  = aws_iam_role.studio.arn
+        security_groups = [aws_security_group.studio.id]
+      }
+    }
+        '''),
+    ),
+)
+
+DOMAIN_CMK = Check(
+    id="AIP108",
+    name="sagemaker-domain-cmk",
+    title="SageMaker Studio domain storage is encrypted with a customer-managed KMS key",
+    severity=Severity.LOW,
+    kinds=(DOMAIN,),
+    rule=present("kms_key_id"),
+    description=(
+        "The domain's EFS volume holds every user's home directory: notebooks, data and model "
+        "artifacts. Without `kms_key_id` it is encrypted with an AWS managed key you cannot "
+        "restrict or revoke."
+    ),
+    remediation=set_attr("kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-studio.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_187",),
+    examples=(
+        bad("terraform", _DOMAIN_BASE + '''
+      default_user_settings {
+        execution_role = aws_iam_role.studio.arn
+      }
+    }
+        '''),
+        good("terraform", _DOMAIN_BASE + '''
+      kms_key_id  = aws_kms_key.studio.arn
+
+      default_user_settings {
+        execution_role = aws_iam_role.studio.arn
+      }
+    }
+        '''),
+    ),
+)
+
+
+# --- endpoints and models -----------------------------------------------------------------------
+
+ENDPOINT_CONFIG_CMK = Check(
+    id="AIP109",
+    name="sagemaker-endpoint-config-cmk",
+    title="SageMaker endpoint storage is encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    kinds=(ENDPOINT_CONFIG,),
+    rule=present("kms_key_arn"),
+    description=(
+        "Without `kms_key_arn`, the ML storage volumes attached to the endpoint's instances are "
+        "not encrypted with a key you control (instances with local NVMe storage are encrypted by "
+        "the hardware regardless)."
+    ),
+    remediation=set_attr("kms_key_arn", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_98 (Terraform only)", "KICS 58b35504-0287-4154-bf69-02c0573deab8",
+             "cdk-nag SageMakerEndpointConfigurationKMSKeyConfigured"),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name = "chat"
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+            }
+        '''),
+    ),
+)
+
+ENDPOINT_DATA_CAPTURE_CMK = Check(
+    id="AIP110",
+    name="sagemaker-endpoint-data-capture-cmk",
+    title="SageMaker endpoint data capture is encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    kinds=(ENDPOINT_CONFIG,),
+    rule=when("data_capture_config", present("data_capture_config.kms_key_id")),
+    description=(
+        "Data capture writes every request and response of the endpoint (prompts, completions, "
+        "personal data) to S3. Without `data_capture_config.kms_key_id` the captures rely on the "
+        "bucket's default encryption, which may be none you control."
+    ),
+    remediation=set_attr("data_capture_config.kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("no anchor checks this attribute",),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+
+              data_capture_config {
+                enable_capture              = true
+                initial_sampling_percentage = 100
+                destination_s3_uri          = "s3://chat-captures/endpoint"
+
+                capture_options {
+                  capture_mode = "InputAndOutput"
+                }
+              }
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+
+              data_capture_config {
+                enable_capture              = true
+                initial_sampling_percentage = 100
+                destination_s3_uri          = "s3://chat-captures/endpoint"
+                kms_key_id                  = aws_kms_key.captures.arn
+
+                capture_options {
+                  capture_mode = "InputAndOutput"
+                }
+              }
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+            }
+        '''),
+    ),
+)
+
+
+def _multi_instance_variants(resource: Resource, context: Context) -> Iterable[Result]:
+    path = "production_variants"
+    variants = resource.get(path)
+    if isinstance(variants.raw, Unknown):
+        yield Result(Status.UNKNOWN, f"`{path}` is generated by `{variants.raw.expr.splitlines()[0]}`", path, variants.span)
+        return
+    for index, variant in enumerate(variants.raw if isinstance(variants.raw, list) else []):
+        if not isinstance(variant.raw, dict) or "serverless_config" in variant.raw:
+            continue  # serverless variants have no instances to count
+        count_path = f"{path}.{index}.initial_instance_count"
+        count = resource.get(count_path)
+        if isinstance(count.raw, Unknown):
+            yield Result(Status.UNKNOWN, f"`initial_instance_count` is `{count.raw.expr}`, which cannot be "
+                                         "resolved before deployment", count_path, count.span or variant.span)
+        elif isinstance(count.raw, (int, float)) and not isinstance(count.raw, bool) and count.raw > 1:
+            yield Result(Status.PASS, "the variant runs on more than one instance", count_path, count.span)
+        else:
+            shown = count.raw if count.raw is not None else "not set"
+            yield Result(Status.FAIL, f"production variant #{index + 1} has `initial_instance_count` {shown}: one "
+                                      "instance is a single point of failure", count_path, count.span or variant.span)
+
+
+ENDPOINT_MULTI_INSTANCE = Check(
+    id="AIP111",
+    name="sagemaker-endpoint-multi-instance",
+    title="SageMaker endpoint production variants run on more than one instance",
+    severity=Severity.LOW,
+    kinds=(ENDPOINT_CONFIG,),
+    rule=_multi_instance_variants,
+    description=(
+        "A production variant with one instance has no redundancy: an instance failure or an "
+        "Availability Zone outage takes the model offline. With two or more, SageMaker spreads "
+        "instances across Availability Zones. Serverless variants are not affected."
+    ),
+    remediation=None,  # the count to choose is a capacity decision
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/best-practice-endpoint-security.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.4",)},
+    anchors=("no IaC anchor; Security Hub SageMaker.4 at runtime",),
+    examples=(
+        bad("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 1
+                instance_type          = "ml.g5.xlarge"
+              }
+            }
+        '''),
+        good("terraform", '''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+
+              production_variants {
+                variant_name = "serverless-canary"
+                model_name   = aws_sagemaker_model.chat.name
+
+                serverless_config {
+                  max_concurrency   = 5
+                  memory_size_in_mb = 4096
+                }
+              }
+            }
+        '''),
+    ),
+)
+
+_MODEL_HEAD = '''
+    resource "aws_sagemaker_model" "classifier" {
+      name               = "classifier"
+      execution_role_arn = aws_iam_role.inference.arn
+
+      primary_container {
+        image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
+        model_data_url = "s3://models/classifier/model.tar.gz"
+      }
+'''
+
+MODEL_NETWORK_ISOLATION = Check(
+    id="AIP112",
+    name="sagemaker-model-network-isolation",
+    title="SageMaker models run with network isolation",
+    severity=Severity.MEDIUM,
+    kinds=(MODEL,),
+    rule=equals("enable_network_isolation", True),
+    description=(
+        "Without network isolation the inference container can make outbound calls, so a "
+        "malicious or compromised model (pickle payloads, poisoned third-party weights) can "
+        "exfiltrate data or fetch code. The default is false."
+    ),
+    remediation=set_attr("enable_network_isolation", True),
+    fix_safety=Applicability.UNSAFE,  # containers that download at start-up stop working
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/mkt-algo-model-internet-free.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.5",), OWASP_ML: ("ML06", "ML10")},
+    anchors=("checkov CKV_AWS_370",),
+    examples=(
+        bad("terraform", _MODEL_HEAD + '''
+    }
+        '''),
+        bad("terraform", _MODEL_HEAD + '''
+      enable_network_isolation = false
+    }
+        '''),
+        good("terraform", _MODEL_HEAD + '''
+      enable_network_isolation = true
+    }
+        '''),
+    ),
+)
+
+MODEL_VPC = Check(
+    id="AIP113",
+    name="sagemaker-model-vpc",
+    title="SageMaker models run in your VPC",
+    severity=Severity.MEDIUM,
+    kinds=(MODEL,),
+    rule=present("vpc_config", "`vpc_config` is not set: inference runs outside your VPC"),
+    description=(
+        "Without `vpc_config`, the model's containers run in a network SageMaker manages, with "
+        "internet access and outside your security groups, VPC endpoints and flow logs."
+    ),
+    remediation=None,  # subnets and security groups are the user's to choose
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",),
+    compliance={OWASP_ML: ("ML06",)},
+    anchors=("no anchor checks this attribute",),
+    examples=(
+        bad("terraform", _MODEL_HEAD + '''
+      enable_network_isolation = true
+    }
+        '''),
+        good("terraform", _MODEL_HEAD + '''
+      enable_network_isolation = true
+
+      vpc_config {
+        subnets            = aws_subnet.private[*].id
+        security_group_ids = [aws_security_group.inference.id]
+      }
+    }
+        '''),
+    ),
+)
+
+
+# --- model monitoring job definitions ---------------------------------------------------------
+
+_DQ_JOB = '''
+    resource "aws_sagemaker_data_quality_job_definition" "drift" {
+      name     = "drift"
+      role_arn = aws_iam_role.monitor.arn
+
+      data_quality_app_specification {
+        image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+      }
+
+      data_quality_job_input {
+        endpoint_input {
+          endpoint_name = aws_sagemaker_endpoint.chat.name
+        }
+      }
+
+      data_quality_job_output_config {
+        {output_kms}monitoring_outputs {
+          s3_output {
+            s3_uri = "s3://monitoring/drift"
+          }
+        }
+      }
+
+      job_resources {
+        cluster_config {
+          instance_count    = 1
+          instance_type     = "ml.m5.large"
+          volume_size_in_gb = 20{volume_kms}
+        }
+      }
+{network}    }
+'''
+
+_MQ_JOB = '''
+    resource "aws_sagemaker_model_quality_job_definition" "quality" {
+      name     = "quality"
+      role_arn = aws_iam_role.monitor.arn
+
+      model_quality_app_specification {
+        image_uri    = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+        problem_type = "BinaryClassification"
+      }
+
+      model_quality_job_input {
+        endpoint_input {
+          endpoint_name = aws_sagemaker_endpoint.chat.name
+        }
+
+        ground_truth_s3_input {
+          s3_uri = "s3://monitoring/ground-truth"
+        }
+      }
+
+      model_quality_job_output_config {
+        {output_kms}monitoring_outputs {
+          s3_output {
+            s3_uri = "s3://monitoring/quality"
+          }
+        }
+      }
+
+      job_resources {
+        cluster_config {
+          instance_count    = 1
+          instance_type     = "ml.m5.large"
+          volume_size_in_gb = 20{volume_kms}
+        }
+      }
+{network}    }
+'''
+
+_OUTPUT_KMS = "kms_key_id = aws_kms_key.monitoring.arn\n\n        "
+_VOLUME_KMS = "\n          volume_kms_key_id = aws_kms_key.monitoring.arn"
+_SECURE_NETWORK = '''
+      network_config {
+        enable_inter_container_traffic_encryption = true
+        enable_network_isolation                  = true
+      }
+'''
+_OPEN_NETWORK = '''
+      network_config {
+        enable_inter_container_traffic_encryption = false
+        enable_network_isolation                  = false
+      }
+'''
+
+
+def _job(template: str, output_kms: str = "", volume_kms: str = "", network: str = "") -> str:
+    return template.replace("{output_kms}", output_kms).replace("{volume_kms}", volume_kms).replace("{network}", network)
+
+
+MONITORING_JOB_OUTPUT_CMK = Check(
+    id="AIP114",
+    name="sagemaker-monitoring-job-output-cmk",
+    title="SageMaker model monitoring results are encrypted with a customer-managed KMS key",
+    severity=Severity.LOW,
+    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
+    rule=present("job_output_config.kms_key_id"),
+    description=(
+        "Monitoring jobs write statistics and violation reports computed from captured inference "
+        "data to S3. Without an output `kms_key_id` they are encrypted with the S3 default key, "
+        "which you cannot restrict or revoke."
+    ),
+    remediation=set_attr("job_output_config.kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringOutputConfig.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_367 (data quality only)",),
+    examples=(
+        bad("terraform", _job(_DQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK)),
+        good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK)),
+        good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+    ),
+)
+
+MONITORING_JOB_VOLUME_CMK = Check(
+    id="AIP115",
+    name="sagemaker-monitoring-job-volume-cmk",
+    title="SageMaker model monitoring job volumes are encrypted with a customer-managed KMS key",
+    severity=Severity.LOW,
+    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
+    rule=present("job_resources.cluster_config.volume_kms_key_id"),
+    description=(
+        "The monitoring job's instances copy captured inference data to their ML storage volume. "
+        "Without `volume_kms_key_id` that volume is not encrypted with a key you control."
+    ),
+    remediation=set_attr("job_resources.cluster_config.volume_kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringClusterConfig.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_368 (data quality only)",),
+    examples=(
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK)),
+        good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK)),
+        good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+    ),
+)
+
+MONITORING_JOB_INTER_CONTAINER_ENCRYPTION = Check(
+    id="AIP116",
+    name="sagemaker-monitoring-job-inter-container-encryption",
+    title="SageMaker model monitoring jobs encrypt traffic between their containers",
+    severity=Severity.MEDIUM,
+    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
+    rule=equals("network_config.enable_inter_container_traffic_encryption", True),
+    description=(
+        "Distributed monitoring jobs exchange captured inference data between instances. Unless "
+        "`enable_inter_container_traffic_encryption` is true, that traffic is sent in clear text; "
+        "the default is false, with or without a `network_config` block."
+    ),
+    remediation=set_attr("network_config.enable_inter_container_traffic_encryption", True),
+    fix_safety=Applicability.SAFE,  # encryption in transit only; jobs run slightly slower
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.9", "SageMaker.13"), OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_369 (data quality only)",),
+    examples=(
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
+        good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+    ),
+)
+
+MONITORING_JOB_NETWORK_ISOLATION = Check(
+    id="AIP117",
+    name="sagemaker-monitoring-job-network-isolation",
+    title="SageMaker model monitoring jobs run with network isolation",
+    severity=Severity.MEDIUM,
+    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
+    rule=equals("network_config.enable_network_isolation", True),
+    description=(
+        "Monitoring containers read captured prompts and predictions. Without network isolation "
+        "they can make outbound calls, so a compromised analysis image can send that data out. "
+        "The default is false."
+    ),
+    remediation=set_attr("network_config.enable_network_isolation", True),
+    fix_safety=Applicability.UNSAFE,  # custom analysis images that call out stop working
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringNetworkConfig.html", SH_DOC),
+    compliance={SECURITY_HUB: ("SageMaker.11",), OWASP_ML: ("ML06",)},
+    anchors=("no IaC anchor; Security Hub SageMaker.11 at runtime",),
+    examples=(
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+    ),
+)
+
+
+# --- human review and feature store -------------------------------------------------------------
+
+_FLOW = '''
+    resource "aws_sagemaker_flow_definition" "review" {
+      flow_definition_name = "review"
+      role_arn             = aws_iam_role.a2i.arn
+
+      human_loop_config {
+        human_task_ui_arn                     = aws_sagemaker_human_task_ui.review.arn
+        task_availability_lifetime_in_seconds = 3600
+        task_count                            = 1
+        task_description                      = "Review low-confidence predictions"
+        task_title                            = "Review"
+        workteam_arn                          = aws_sagemaker_workteam.reviewers.arn
+      }
+
+      output_config {
+        s3_output_path = "s3://a2i-results/review"{kms}
+      }
+    }
+'''
+
+FLOW_DEFINITION_CMK = Check(
+    id="AIP118",
+    name="sagemaker-flow-definition-cmk",
+    title="SageMaker Augmented AI review results are encrypted with a customer-managed KMS key",
+    severity=Severity.LOW,
+    kinds=(FLOW_DEFINITION,),
+    rule=present("output_config.kms_key_id"),
+    description=(
+        "Human review loops store the reviewed inputs and the reviewers' answers in S3. Without "
+        "`output_config.kms_key_id` they rely on the bucket's default encryption."
+    ),
+    remediation=set_attr("output_config.kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_FlowDefinitionOutputConfig.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_372 (Terraform only)",),
+    examples=(
+        bad("terraform", _FLOW.replace("{kms}", "")),
+        good("terraform", _FLOW.replace("{kms}", "\n        kms_key_id     = aws_kms_key.a2i.arn")),
+    ),
+)
+
+_FEATURE_GROUP = '''
+    resource "aws_sagemaker_feature_group" "customers" {
+      feature_group_name             = "customers"
+      record_identifier_feature_name = "customer_id"
+      event_time_feature_name        = "event_time"
+      role_arn                       = aws_iam_role.feature_store.arn
+
+      feature_definition {
+        feature_name = "customer_id"
+        feature_type = "String"
+      }
+
+      feature_definition {
+        feature_name = "event_time"
+        feature_type = "String"
+      }
+{stores}    }
+'''
+
+FEATURE_GROUP_CMK = Check(
+    id="AIP119",
+    name="sagemaker-feature-group-cmk",
+    title="SageMaker feature stores are encrypted with a customer-managed KMS key",
+    severity=Severity.LOW,
+    kinds=(FEATURE_GROUP,),
+    rule=all_of(
+        when("online_store_config.enable_online_store", present("online_store_config.security_config.kms_key_id")),
+        when("offline_store_config", present("offline_store_config.s3_storage_config.kms_key_id")),
+    ),
+    description=(
+        "Feature stores hold curated training and inference features, often personal data. "
+        "Without a `kms_key_id` the online store uses an AWS owned key and the offline store the "
+        "S3 default key, neither of which you can restrict or revoke."
+    ),
+    remediation=None,  # two stores, two keys: the user picks which
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html",),
+    compliance={OWASP_ML: ("ML02",)},
+    anchors=("no anchor checks this resource",),
+    examples=(
+        bad("terraform", _FEATURE_GROUP.replace("{stores}", '''
+      online_store_config {
+        enable_online_store = true
+      }
+
+      offline_store_config {
+        s3_storage_config {
+          s3_uri = "s3://features/customers"
+        }
+      }
+''')),
+        good("terraform", _FEATURE_GROUP.replace("{stores}", '''
+      online_store_config {
+        enable_online_store = true
+
+        security_config {
+          kms_key_id = aws_kms_key.features.arn
+        }
+      }
+
+      offline_store_config {
+        s3_storage_config {
+          s3_uri     = "s3://features/customers"
+          kms_key_id = aws_kms_key.features.arn
+        }
+      }
+''')),
+        good("terraform", _FEATURE_GROUP.replace("{stores}", '''
+      online_store_config {
+        enable_online_store = false
+      }
+''')),
+    ),
+)
+
+CHECKS = (
+    NOTEBOOK_DIRECT_INTERNET,
+    NOTEBOOK_ROOT_ACCESS,
+    NOTEBOOK_IN_VPC,
+    NOTEBOOK_CMK,
+    NOTEBOOK_IMDSV2,
+    NOTEBOOK_SUPPORTED_PLATFORM,
+    DOMAIN_VPC_ONLY,
+    DOMAIN_CMK,
+    ENDPOINT_CONFIG_CMK,
+    ENDPOINT_DATA_CAPTURE_CMK,
+    ENDPOINT_MULTI_INSTANCE,
+    MODEL_NETWORK_ISOLATION,
+    MODEL_VPC,
+    MONITORING_JOB_OUTPUT_CMK,
+    MONITORING_JOB_VOLUME_CMK,
+    MONITORING_JOB_INTER_CONTAINER_ENCRYPTION,
+    MONITORING_JOB_NETWORK_ISOLATION,
+    FLOW_DEFINITION_CMK,
+    FEATURE_GROUP_CMK,
+)
