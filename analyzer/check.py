@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from enum import Enum, IntEnum
 from typing import Any, Callable, Iterable, Mapping
 
+from analyzer import kinds
 from analyzer.model import Resource, Span, Unknown, Value
 
 
@@ -159,27 +160,26 @@ class Check:
 # --- combinators --------------------------------------------------------------------------------
 
 
-def _unknown(path: str, value: Value) -> Result:
-    expr = value.raw.expr if isinstance(value.raw, Unknown) else "?"
-    return Result(Status.UNKNOWN, f"`{path}` is `{expr}`, which cannot be resolved before deployment",
-                  path, value.span)
+def name_of(resource: Resource, path: str) -> str:
+    """The attribute's name as the user writes it in this framework (for messages)."""
+    return kinds.native_path(resource.kind, path, resource.framework)
 
 
-def _same(a: Any, b: Any) -> bool:
-    """Equality that keeps booleans apart from numbers (True is not 1 here)."""
-    return a == b and isinstance(a, bool) == isinstance(b, bool)
-
-
-def _shown(raw: Any) -> str:
-    if isinstance(raw, bool):
-        return "true" if raw else "false"
-    if raw is None:
+def shown(resource: Resource, path: str, raw: Any) -> str:
+    """A canonical value as the user writes it: "Disabled", true, 2."""
+    native = kinds.native_value(resource.kind, path, raw)
+    if isinstance(native, bool):
+        return "true" if native else "false"
+    if native is None:
         return "null"
-    return repr(raw) if isinstance(raw, str) else str(raw)
+    return f'"{native}"' if isinstance(native, str) else str(native)
 
 
-def _absent_note(value: Value) -> str:
-    return " (not set; the provider default)" if value.absent and value.raw is not None else ""
+def unknown_result(resource: Resource, path: str, value: Value) -> Result:
+    expr = value.raw.expr if isinstance(value.raw, Unknown) else "?"
+    first_line = expr.splitlines()[0] if expr else expr
+    return Result(Status.UNKNOWN, f"`{name_of(resource, path)}` is `{first_line}`, which cannot be resolved "
+                                  "before deployment", path, value.span)
 
 
 def present(path: str, message: str | None = None) -> Rule:
@@ -195,9 +195,11 @@ def present(path: str, message: str | None = None) -> Rule:
             if value.raw.reason == "resource":
                 yield Result(Status.PASS, f"`{path}` is set", path, value.span)
             else:
-                yield _unknown(path, value)
+                yield unknown_result(resource, path, value)
         elif value.raw in (None, "", [], {}):
-            yield Result(Status.FAIL, message or f"`{path}` is not set", path, value.span)
+            name = name_of(resource, path)
+            text = f"`{name}` is not set" if value.absent else f"`{name}` is empty"
+            yield Result(Status.FAIL, message or text, path, value.span)
         else:
             yield Result(Status.PASS, f"`{path}` is set", path, value.span)
 
@@ -215,13 +217,17 @@ def one_of(path: str, allowed: Iterable[Any], message: str | None = None) -> Rul
     def rule(resource: Resource, context: Context) -> Iterable[Result]:
         value = resource.get(path)
         if isinstance(value.raw, Unknown):
-            yield _unknown(path, value)
-        elif any(_same(value.raw, a) for a in allowed):
-            yield Result(Status.PASS, f"`{path}` is {_shown(value.raw)}", path, value.span)
+            yield unknown_result(resource, path, value)
+        elif any(kinds.same(value.raw, a) for a in allowed):
+            yield Result(Status.PASS, f"`{path}` is {value.raw!r}", path, value.span)
         else:
-            wanted = " or ".join(_shown(a) for a in allowed)
-            text = message or f"`{path}` is {_shown(value.raw)}{_absent_note(value)}; it should be {wanted}"
-            yield Result(Status.FAIL, text, path, value.span)
+            name = name_of(resource, path)
+            wanted = " or ".join(shown(resource, path, a) for a in allowed)
+            if value.absent:
+                state = f"is not set, so the provider default {shown(resource, path, value.raw)} applies"
+            else:
+                state = f"is {shown(resource, path, value.raw)}"
+            yield Result(Status.FAIL, message or f"`{name}` {state}; it should be {wanted}", path, value.span)
 
     return rule
 
@@ -280,7 +286,7 @@ def when(path: str, inner: Rule) -> Rule:
     def rule(resource: Resource, context: Context) -> Iterable[Result]:
         value = resource.get(path)
         if isinstance(value.raw, Unknown):
-            yield _unknown(path, value)
+            yield unknown_result(resource, path, value)
         elif value.raw not in (None, [], {}, False):
             yield from inner(resource, context)
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from analyzer.check import Check, Context, Status
+from analyzer.errors import UsageError
 from analyzer.findings import PARSE_ERROR_ID, Finding, ScanResult
 from analyzer.model import ParsedFile, Resource
 
@@ -27,10 +28,6 @@ EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cac
 
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are skipped (and listed as skipped), never read whole
 PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
-
-
-class UsageError(Exception):
-    """A problem with what the user asked for (bad path, unknown rule): exit code 2."""
 
 
 @dataclass(frozen=True)

@@ -55,5 +55,9 @@ class ScanResult:
                     text = handle.read().decode("utf-8", errors="replace")
             except OSError:
                 text = ""
-            self._lines[path] = text.splitlines()
+            # split on "\n" only, as the parsers count lines (splitlines also breaks on \f, \x85...)
+            lines = text.split("\n")
+            if lines and lines[-1] == "":
+                lines.pop()
+            self._lines[path] = [line[:-1] if line.endswith("\r") else line for line in lines]
         return self._lines[path]

@@ -145,6 +145,22 @@ def native_path(kind: str, path: str, framework: str) -> str:
     return attr.native.get(framework, path) if attr else path
 
 
+def same(a: Any, b: Any) -> bool:
+    """Equality that keeps booleans apart from numbers (True is not 1 here)."""
+    return a == b and isinstance(a, bool) == isinstance(b, bool)
+
+
+def native_value(kind: str, path: str, value: Any) -> Any:
+    """The native spelling of a canonical value (False -> "Disabled" where the table maps it),
+    or the value itself: what messages and writers show."""
+    spec = BY_NAME.get(kind)
+    attr = spec.attrs.get(path) if spec else None
+    for native, canonical in (attr.values.items() if attr else ()):
+        if same(canonical, value):
+            return native
+    return value
+
+
 def resolve(resource: Resource, path: str) -> Value:
     """Canonical path -> Value, with value maps and provider defaults applied."""
     spec = BY_NAME.get(resource.kind)

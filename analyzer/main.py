@@ -115,7 +115,7 @@ def explain(rule):
 
 def run(argv: list[str] | None = None) -> int:
     """Run the command line and return the exit code (errors become one line on stderr)."""
-    from analyzer.engine import UsageError
+    from analyzer.errors import UsageError
 
     try:
         code = main.main(args=argv, prog_name="aiposture", standalone_mode=False)

@@ -1,0 +1,35 @@
+"""Every check's examples are its tests: a bad example fires the check, a good one does not.
+
+Each example is scanned through the real parser for its file name (main.tf, main.tf.json), so an
+example also proves that the check works on that syntax.
+"""
+import pytest
+
+from analyzer.engine import check_source
+from checks import ALL_CHECKS
+
+CASES = [
+    pytest.param(check, example, id=f"{check.id}-{example.framework}-{'bad' if example.expect_fail else 'good'}-{index}")
+    for check in ALL_CHECKS
+    for index, example in enumerate(check.examples)
+]
+
+
+@pytest.mark.parametrize("check, example", CASES)
+def test_example(check, example):
+    outcome = check_source(example.filename, example.source.encode(), (check,))
+    fired = [f for f in outcome.findings if f.rule_id == check.id]
+    assert not [f for f in outcome.findings if f.rule_id == "AIP900"], "the example itself must parse"
+    assert not outcome.unknowns, [u.message for u in outcome.unknowns]
+    if example.expect_fail:
+        assert fired, f"{check.id} did not fire on its bad example:\n{example.source}"
+        lines = example.source.splitlines()
+        for finding in fired:
+            # at the attribute when it is written, at the resource when it is absent
+            line = lines[finding.span.line - 1]
+            if finding.absent:
+                assert finding.span.line <= lines.index(next(l for l in lines if "aws_sagemaker" in l)) + 2
+            else:
+                assert finding.attribute.rsplit(".", 1)[-1] in line, (finding.attribute, line)
+    else:
+        assert not fired, [f.message for f in fired]
