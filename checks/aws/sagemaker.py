@@ -22,6 +22,7 @@ from analyzer.check import (
     placeholder,
     present,
     set_attr,
+    shown,
     unknown_result,
     when,
 )
@@ -327,7 +328,7 @@ def _supported_platform(resource: Resource, context: Context) -> Iterable[Result
     if isinstance(value.raw, Unknown):
         yield unknown_result(resource, path, value)
     elif isinstance(value.raw, str) and _UNSUPPORTED_PLATFORM.match(value.raw):
-        yield Result(Status.FAIL, f"`{path}` is {value.raw!r}, an Amazon Linux platform that no longer gets "
+        yield Result(Status.FAIL, f"`{path}` is {shown(resource, path, value.raw)}, an Amazon Linux platform that no longer gets "
                                   "security updates; use \"notebook-al2023-v1\"", path, value.span)
     else:
         # absent: SageMaker picks its current default platform (Amazon Linux 2023 today)

@@ -11,7 +11,7 @@ import threading
 from typing import Any, Mapping
 
 from analyzer import kinds
-from analyzer.model import ParseIssue, Resource, Span, Unknown, Value
+from analyzer.model import ParsedFile, ParseIssue, Resource, Span, Unknown, Value
 from analyzer.text import LineIndex, span
 
 FRAMEWORK = "terraform"
@@ -328,11 +328,17 @@ def _unexpected(data: bytes, index: LineIndex, path: str, offset: int) -> ParseI
     return ParseIssue(span(path, index, offset, end), f"unexpected `{token}`")
 
 
-def internal_error(path: str, data: bytes, exc: BaseException) -> ParseIssue:
-    """Last resort when a parser has a bug: the scan goes on, and the issue says it is ours."""
-    index = LineIndex(data)
-    return ParseIssue(span(path, index, 0, 0),
-                      f"aiposture could not read this file (internal error: {type(exc).__name__}: {exc})")
+def read_guarded(reader: Any, path: str, data: bytes | str) -> ParsedFile:
+    """Run `reader(path, data).read()`; a bug of ours becomes a ParseIssue that says so, and the
+    scan goes on. Both front ends' `parse` are this, so "never raises" holds in one place."""
+    if isinstance(data, str):
+        data = data.encode("utf-8")
+    try:
+        return reader(path, data).read()
+    except Exception as exc:
+        issue = ParseIssue(span(path, LineIndex(data), 0, 0),
+                           f"aiposture could not read this file (internal error: {type(exc).__name__}: {exc})")
+        return ParsedFile(path, FRAMEWORK, issues=(issue,))
 
 
 # --- tree-sitter parsers, created once per thread ------------------------------------------------

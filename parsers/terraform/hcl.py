@@ -56,7 +56,7 @@ from analyzer.model import Insertion, ParsedFile, ParseIssue, Resource, Span, Un
 from analyzer.text import LineIndex, span
 from parsers.terraform.common import (
     ADDRESS_ARGS, FRAMEWORK, LIFECYCLE_REFERENCE_ARGS, MAX_DEPTH, MAX_ISSUES, REFERENCE_NAME_ARGS, add_record,
-    internal_error, merge_blocks, record_key, reference_reason, resource_identity, syntax_issues,
+    merge_blocks, record_key, reference_reason, resource_identity, read_guarded, syntax_issues,
     ts_parse_range, ts_parser, unescape_template_literal, value,
 )
 
@@ -65,12 +65,7 @@ _NO_ARGS: frozenset[str] = frozenset()
 
 def parse(path: str, data: bytes) -> ParsedFile:
     """Parse one `.tf` file. Never raises; `path` is the repo-relative POSIX path for Spans."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    try:
-        return _Reader(path, data).read()
-    except Exception as exc:  # a bug of ours must not stop the scan
-        return ParsedFile(path, FRAMEWORK, issues=(internal_error(path, data, exc),))
+    return read_guarded(_Reader, path, data)
 
 
 # A line that starts a top-level block: where a broken region is cut to re-parse what follows.

@@ -41,8 +41,8 @@ from typing import Any
 from analyzer.model import Insertion, ParsedFile, ParseIssue, Resource, Span, Unknown, Value
 from analyzer.text import LineIndex, span
 from parsers.terraform.common import (
-    FRAMEWORK, LABELS, MAX_DEPTH, add_record, internal_error, merge_blocks, record_key,
-    resource_identity, syntax_issues, template_value, ts_parser, value,
+    FRAMEWORK, LABELS, MAX_DEPTH, add_record, merge_blocks, record_key,
+    resource_identity, read_guarded, syntax_issues, template_value, ts_parser, value,
 )
 
 MAP_ATTRIBUTES = frozenset({"tags", "tags_all"})
@@ -51,12 +51,7 @@ _INTEGER = re.compile(r"-?\d+\Z")
 
 def parse(path: str, data: bytes) -> ParsedFile:
     """Parse one `.tf.json` file. Never raises; `path` is the repo-relative POSIX path for Spans."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
-    try:
-        return _Reader(path, data).read()
-    except Exception as exc:  # a bug of ours must not stop the scan
-        return ParsedFile(path, FRAMEWORK, issues=(internal_error(path, data, exc),))
+    return read_guarded(_Reader, path, data)
 
 
 _JSON_TOKEN = re.compile(rb'"(?:[^"\\\n]|\\.)*"?|[{}\[\]]')
