@@ -100,3 +100,13 @@ def test_discovery_skips_caches_and_links_out_of_the_tree(tmp_path, monkeypatch)
     result = scan(["."])
     assert result.files == ["main.tf"]
     assert sorted(path for path, _ in result.skipped) == ["escape.tf", "huge.tf"]
+
+
+def test_cdk_for_terraform_output_is_scanned_with_its_construct_path(monkeypatch):
+    monkeypatch.chdir(os.path.join(FIXTURES, "..", "example-project"))
+    result = scan(["cdktf-app"])
+    assert result.files == ["cdktf-app/cdktf.out/stacks/training/cdk.tf.json"]
+    [finding] = result.findings
+    assert (finding.rule_id, finding.span.line, finding.span.col) == ("AIP101", 43, 35)
+    assert finding.logical_location == "training/labeling-notebook"
+    assert finding.resource == "aws_sagemaker_notebook_instance.labeling_notebook_9F8E7D6C"

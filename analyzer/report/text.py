@@ -95,7 +95,8 @@ def _header(finding: Finding, paint: _Painter) -> str:
     severity = paint(f"[{finding.severity.label}]", finding.severity)
     text = f"{where}  {paint(finding.rule_id, 'bold')} {severity} {clean(finding.message)}"
     if finding.resource:
-        text += "  " + paint(f"({clean(finding.resource)})", "dim")
+        where = finding.resource + (f", construct {finding.logical_location}" if finding.logical_location else "")
+        text += "  " + paint(f"({clean(where)})", "dim")
     return text
 
 
