@@ -153,9 +153,6 @@ class Check:
     anchors: tuple[str, ...] = ()  # the same control in other tools: "checkov CKV_AWS_122"
     examples: tuple[Example, ...] = ()
 
-    def evaluate(self, resource: Resource, context: Context) -> list[Result]:
-        return list(self.rule(resource, context))
-
 
 # --- combinators --------------------------------------------------------------------------------
 
