@@ -119,19 +119,25 @@ class Example:
     expect_fail: bool
     source: str
     filename: str  # the file name the example is scanned as: decides the parser (main.tf, main.tf.json)
+    fixed: str | None = None  # a bad example's text once the check's fix is applied
 
 
 _DEFAULT_FILENAMES = {"terraform": "main.tf"}
 
 
-def bad(framework: str, source: str, filename: str | None = None) -> Example:
-    return Example(framework, True, textwrap.dedent(source).lstrip("\n"),
-                   filename or _DEFAULT_FILENAMES[framework])
+def _text(source: str) -> str:
+    return textwrap.dedent(source).lstrip("\n")
+
+
+def bad(framework: str, source: str, filename: str | None = None, fixed: str | None = None) -> Example:
+    """A non-compliant example; `fixed` is the expected text after the check's fix (required
+    when the check has a remediation)."""
+    return Example(framework, True, _text(source), filename or _DEFAULT_FILENAMES[framework],
+                   _text(fixed) if fixed is not None else None)
 
 
 def good(framework: str, source: str, filename: str | None = None) -> Example:
-    return Example(framework, False, textwrap.dedent(source).lstrip("\n"),
-                   filename or _DEFAULT_FILENAMES[framework])
+    return Example(framework, False, _text(source), filename or _DEFAULT_FILENAMES[framework])
 
 
 # --- the check record ---------------------------------------------------------------------------

@@ -204,7 +204,17 @@ def rule_markdown(check: Check) -> str:
             verdict = "Non-compliant" if example.expect_fail else "Compliant"
             out += [f"{verdict} ({example.framework}, `{example.filename}`):", "",
                     _fence(example.source, _language(example)), ""]
+            if example.fixed is not None:
+                out += ["The fix:", "", _fence(_example_diff(example), "diff"), ""]
     return "\n".join(out).rstrip() + "\n"
+
+
+def _example_diff(example) -> str:
+    """The example's fix as a diff (headers dropped: the file is named above it)."""
+    from analyzer.fix import unified_diff
+
+    diff = unified_diff(example.filename, example.source.encode(), example.fixed.encode())
+    return "".join(diff.splitlines(keepends=True)[2:])
 
 
 # --- terminal text ------------------------------------------------------------------------------
@@ -264,6 +274,8 @@ def rule_text(check: Check) -> str:
             verdict = "Non-compliant" if example.expect_fail else "Compliant"
             out += [f"  {verdict} ({example.framework}, {example.filename}):",
                     textwrap.indent(example.source.rstrip(), "      "), ""]
+            if example.fixed is not None:
+                out += ["  The fix:", textwrap.indent(_example_diff(example).rstrip(), "      "), ""]
     return "\n".join(out).rstrip() + "\n"
 
 
@@ -271,10 +283,12 @@ def rule_text(check: Check) -> str:
 
 
 def rules_table(checks: Iterable[Check]) -> str:
-    """A plain text table of the catalog: id, severity, name, frameworks, title (in the given order)."""
-    header = ("ID", "SEVERITY", "NAME", "FRAMEWORKS", "TITLE")
+    """A plain text table of the catalog: id, severity, name, frameworks, fix safety, title (in
+    the given order)."""
+    header = ("ID", "SEVERITY", "NAME", "FRAMEWORKS", "FIX", "TITLE")
     rows = [header] + [
-        (c.id, c.severity.label, c.name, ",".join(frameworks_of(c)) or "-", c.title) for c in checks
+        (c.id, c.severity.label, c.name, ",".join(frameworks_of(c)) or "-",
+         c.fix_safety.label if c.remediation is not None else "-", c.title) for c in checks
     ]
     widths = [max(len(row[i]) for row in rows) for i in range(len(header) - 1)]
     lines = ["  ".join(cell.ljust(width) for cell, width in zip(row, widths)) + "  " + row[-1] for row in rows]
@@ -308,7 +322,7 @@ def rules_json(checks: Iterable[Check]) -> list[dict]:
             "anchors": list(c.anchors),
             "examples": [
                 {"framework": e.framework, "expect_fail": e.expect_fail, "filename": e.filename,
-                 "source": e.source}
+                 "source": e.source, "fixed": e.fixed}
                 for e in c.examples
             ],
         }

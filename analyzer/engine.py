@@ -16,10 +16,10 @@ from analyzer.errors import UsageError
 from analyzer.findings import PARSE_ERROR_ID, Finding, ScanResult
 from analyzer.model import ParsedFile, Resource
 
-# File name suffix -> (framework, parser module). Longest suffix first: ".tf.json" before ".tf".
-PARSERS: tuple[tuple[str, str, str], ...] = (
-    (".tf.json", "terraform", "parsers.terraform.tfjson"),
-    (".tf", "terraform", "parsers.terraform.hcl"),
+# File name suffix -> (framework, parser module, writer module). Longest suffix first.
+PARSERS: tuple[tuple[str, str, str, str], ...] = (
+    (".tf.json", "terraform", "parsers.terraform.tfjson", "parsers.terraform.write"),
+    (".tf", "terraform", "parsers.terraform.hcl", "parsers.terraform.write"),
 )
 
 # Folders that hold tools' caches or other people's code, never the user's infrastructure.
@@ -36,13 +36,15 @@ class Target:
     relative: str  # to the scan root, POSIX separators
     framework: str
     parser: str
+    writer: str
 
 
-def parser_for(name: str) -> tuple[str, str] | None:
+def parser_for(name: str) -> tuple[str, str, str] | None:
+    """(framework, parser module, writer module) for a file name, or None."""
     lowered = name.lower()
-    for suffix, framework, module in PARSERS:
+    for suffix, *modules in PARSERS:
         if lowered.endswith(suffix):
-            return framework, module
+            return tuple(modules)
     return None
 
 
@@ -124,13 +126,6 @@ def select_checks(checks: Sequence[Check], select: Iterable[str] = (), ignore: I
     return tuple(c for c in checks if c.id in chosen)
 
 
-def parse_target(target: Target) -> ParsedFile:
-    module = importlib.import_module(target.parser)
-    with open(target.absolute, "rb") as handle:
-        data = handle.read(MAX_FILE_BYTES + 1)
-    return module.parse(target.relative, data)
-
-
 @dataclass
 class FileOutcome:
     findings: list[Finding]
@@ -179,37 +174,54 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
     return outcome
 
 
-def check_source(filename: str, data: bytes, checks: Sequence[Check]) -> FileOutcome:
-    """Parse and check text that is not on disk (examples, editors). `filename` picks the parser."""
+def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequence[Check],
+                fixes: bool = False, folder: str = "") -> FileOutcome:
+    """Parse and check one file's bytes; with `fixes`, attach a verified fix to each finding that
+    can have one (the parsed tree and the bytes are at hand here, so nothing is read twice).
+    `folder` is where the file lives, for what a fix needs to know of its neighbours."""
+    parsed = importlib.import_module(parser).parse(path, data)
+    outcome = check_file(parsed, checks)
+    if fixes and any(f.fix_safety is not None for f in outcome.findings):
+        from analyzer import fixer
+
+        outcome.findings = fixer.plan(parsed, data, outcome.findings, checks, parser, writer, folder)
+    return outcome
+
+
+def check_source(filename: str, data: bytes, checks: Sequence[Check], fixes: bool = False) -> FileOutcome:
+    """Check text that is not on disk (examples, editors). `filename` picks the parser."""
     found = parser_for(filename)
     if found is None:
         raise UsageError(f"not a file type aiposture reads: {filename}")
-    return check_file(importlib.import_module(found[1]).parse(filename, data), checks)
+    return check_bytes(filename, data, found[1], found[2], checks, fixes)
 
 
-def scan_target(target: Target, checks: Sequence[Check]) -> FileOutcome:
+def scan_target(target: Target, checks: Sequence[Check], fixes: bool = False) -> FileOutcome:
     try:
-        parsed = parse_target(target)
+        with open(target.absolute, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
     except OSError as error:
         return FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}")
-    return check_file(parsed, checks)
+    return check_bytes(target.relative, data, target.parser, target.writer, checks, fixes,
+                       os.path.dirname(target.absolute))
 
 
 # In a worker process the checks are looked up once by id (functions inside checks do not pickle).
 _WORKER_CHECKS: dict[tuple[str, ...], tuple[Check, ...]] = {}
 
 
-def _scan_in_worker(target: Target, check_ids: tuple[str, ...]) -> FileOutcome:
+def _scan_in_worker(target: Target, check_ids: tuple[str, ...], fixes: bool) -> FileOutcome:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
         _WORKER_CHECKS[check_ids] = tuple(c for c in ALL_CHECKS if c.id in check_ids)
-    return scan_target(target, _WORKER_CHECKS[check_ids])
+    return scan_target(target, _WORKER_CHECKS[check_ids], fixes)
 
 
 def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
-         jobs: int | None = None) -> ScanResult:
-    """Scan files and folders. Raises UsageError for a path that does not exist or a bad rule."""
+         jobs: int | None = None, fixes: bool = False) -> ScanResult:
+    """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
+    a path that does not exist or a bad rule."""
     from checks import ALL_CHECKS
 
     paths = list(paths) or ["."]
@@ -228,9 +240,9 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         check_ids = tuple(c.id for c in checks)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(_scan_in_worker, targets, [check_ids] * len(targets),
-                                     chunksize=max(1, len(targets) // (workers * 8))))
+                                     [fixes] * len(targets), chunksize=max(1, len(targets) // (workers * 8))))
     else:
-        outcomes = [scan_target(t, checks) for t in targets]
+        outcomes = [scan_target(t, checks, fixes) for t in targets]
 
     for target, outcome in zip(targets, outcomes):
         if outcome.error:

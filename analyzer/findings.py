@@ -5,6 +5,7 @@ import os
 from dataclasses import dataclass, field
 
 from analyzer.check import Applicability, Severity, Status
+from analyzer.fix import Fix
 from analyzer.model import Span
 
 PARSE_ERROR_ID = "AIP900"
@@ -26,6 +27,14 @@ class Finding:
     absent: bool = False  # the attribute is not written: the provider default was judged
     fix_safety: Applicability | None = None  # None when the check has no remediation
     logical_location: str = ""  # e.g. the CDK for Terraform construct path
+    fix: Fix | None = None  # verified; set when fixes were asked for and one could be made
+    fix_note: str = ""  # why there is no fix although the rule has a remediation
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        """What a finding is about, independent of where the text moved: used to tell whether a
+        fix removed it and whether it created others."""
+        return (self.rule_id, self.span.path, self.resource, self.attribute)
 
     @property
     def path(self) -> str:

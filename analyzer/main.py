@@ -58,7 +58,8 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
     from analyzer.engine import scan as run_scan
     from analyzer.report import render
 
-    result = run_scan(list(paths) or ["."], select=_split(select), ignore=_split(ignore), jobs=jobs)
+    result = run_scan(list(paths) or ["."], select=_split(select), ignore=_split(ignore), jobs=jobs,
+                      fixes=fmt in ("sarif", "markdown"))  # the formats that carry fixes
     report = render(result, fmt, color=_use_color(no_color, output), show_unknown=show_unknown,
                     quiet=quiet)
     _write(report, output)
@@ -69,6 +70,42 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
         return EXIT_OK
     threshold = Severity.parse(fail_on)
     return EXIT_FINDINGS if any(f.severity >= threshold for f in result.findings) else EXIT_OK
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--write", "write_files", is_flag=True, help="Apply the fixes to the files (default: print a diff).")
+@click.option("--unsafe-fixes", is_flag=True, help="Also apply fixes that may change the workload's behaviour.")
+@click.option("--suggestions", is_flag=True,
+              help="Also show fixes that need a value from you (placeholders); never written.")
+@click.option("--patch", type=click.Path(dir_okay=False, writable=True),
+              help="Write the unified diff to this file instead of standard output.")
+@click.option("--select", multiple=True, metavar="RULES", help="Fix only these rules (as in `scan`).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Do not fix these rules (as in `scan`).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for large trees.")
+def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jobs):
+    """Fix findings with minimal, verified edits: print a diff, or apply it with --write.
+
+    Safe fixes only unless --unsafe-fixes; fixes that need a value you must choose (a KMS key, a
+    subnet) are shown with --suggestions and never written."""
+    from analyzer.check import Applicability
+    from analyzer.errors import UsageError
+    from analyzer.fixer import apply_fixes
+
+    if write_files and suggestions:
+        raise UsageError("--suggestions cannot be written: they hold placeholders for your values")
+    threshold = (Applicability.SUGGESTION if suggestions else
+                 Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE)
+    outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, select=_split(select),
+                          ignore=_split(ignore), jobs=jobs)
+    if not write_files:
+        if patch:
+            _write(outcome.diff, patch)
+        elif outcome.diff:
+            click.echo(outcome.diff, nl=False)
+    for line in outcome.summary():
+        click.echo(line, err=True)
+    return EXIT_USAGE if outcome.errors else EXIT_OK
 
 
 def _write(report: str, output: str | None) -> None:

@@ -23,7 +23,8 @@ NAME_PATTERN = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 def validate(checks: tuple[Check, ...]) -> None:
     """Raise ValueError on anything malformed: duplicate ids or names, unknown kinds, a claimed
-    framework without both a bad and a good example."""
+    framework without both a bad and a good example, a fixable check whose bad example does not
+    say what its fix gives."""
     kinds.validate()
     seen_ids: set[str] = set()
     seen_names: set[str] = set()
@@ -44,6 +45,8 @@ def validate(checks: tuple[Check, ...]) -> None:
                 verdicts = {e.expect_fail for e in check.examples if e.framework == framework}
                 if verdicts != {True, False}:
                     raise ValueError(f"{where}: needs a bad and a good {framework} example")
+        if check.remediation is not None and any(e.expect_fail and e.fixed is None for e in check.examples):
+            raise ValueError(f"{where}: every bad example of a fixable check needs its fixed text")
 
 
 def frameworks(check: Check) -> tuple[str, ...]:

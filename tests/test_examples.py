@@ -1,11 +1,16 @@
-"""Every check's examples are its tests: a bad example fires the check, a good one does not.
+"""Every check's examples are its tests: a bad example fires the check, a good one does not, and
+a bad example's fix gives exactly its `fixed` text, on which the check then passes.
 
 Each example is scanned through the real parser for its file name (main.tf, main.tf.json), so an
-example also proves that the check works on that syntax.
+example also proves that the check and its fix work on that syntax.
 """
+import json
+
+import hcl2
 import pytest
 
 from analyzer.engine import check_source
+from analyzer.fix import apply_edits
 from checks import ALL_CHECKS
 
 CASES = [
@@ -33,3 +38,24 @@ def test_example(check, example):
                 assert finding.attribute.rsplit(".", 1)[-1] in line, (finding.attribute, line)
     else:
         assert not fired, [f.message for f in fired]
+
+
+FIXABLE = [case for case in CASES if case.values[0].remediation is not None and case.values[1].expect_fail]
+
+
+@pytest.mark.parametrize("check, example", FIXABLE)
+def test_fix_of_bad_example(check, example):
+    source = example.source.encode()
+    outcome = check_source(example.filename, source, (check,), fixes=True)
+    fired = [f for f in outcome.findings if f.rule_id == check.id]
+    assert all(f.fix is not None for f in fired), [f.fix_note for f in fired]
+    assert {f.fix.applicability for f in fired} == {check.fix_safety}
+    fixed = apply_edits(source, [edit for f in fired for edit in f.fix.edits]).decode()
+    assert fixed == example.fixed
+    # the fixed text is clean for this check, and valid for an independent parser too
+    again = check_source(example.filename, fixed.encode(), (check,))
+    assert not [f for f in again.findings if f.rule_id == check.id]
+    if example.filename.endswith(".tf.json"):
+        json.loads(fixed)
+    else:
+        hcl2.loads(fixed)

@@ -25,10 +25,11 @@ def normalised_sarif(text: str) -> str:
 def test_golden_reports(case, monkeypatch, update_goldens):
     folder = os.path.join(FIXTURES, case)
     monkeypatch.chdir(folder)
-    result = scan(["."])
+    result = scan(["."], fixes=True)  # as the command line does for the formats that carry fixes
     outputs = {
         "expected.sarif.json": normalised_sarif(render(result, "sarif", show_unknown=True)),
         "expected.txt": render(result, "text", show_unknown=True),
+        "expected.md": render(result, "markdown", show_unknown=True),
     }
     for name, actual in outputs.items():
         path = os.path.join(folder, name)

@@ -52,6 +52,7 @@ def test_sagemaker_catalog_covers_terraform():
     (lambda c: replace(c, name="Not A Slug"), "kebab-case"),
     (lambda c: replace(c, kinds=("aws.nothing.here",)), "unknown kind"),
     (lambda c: replace(c, examples=tuple(e for e in c.examples if e.expect_fail)), "bad and a good"),
+    (lambda c: replace(c, examples=tuple(replace(e, fixed=None) for e in c.examples)), "needs its fixed text"),
 ])
 def test_validate_rejects_malformed_checks(mutation, message):
     broken = mutation(ALL_CHECKS[0])

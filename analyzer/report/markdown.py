@@ -6,6 +6,8 @@ unknown results when asked for, skipped files, and a short footer on what to do 
 """
 from __future__ import annotations
 
+import os
+import re
 from urllib.parse import quote
 
 from analyzer.check import Severity
@@ -68,6 +70,44 @@ def _section(title: str, findings: list[Finding], open_when_short: bool = True) 
     return [f"<details><summary>{title}</summary>", "", *table, "", "</details>", ""]
 
 
+MAX_FIXES = 50  # suggested changes shown, highest severity first
+
+
+def _fence(text: str) -> str:
+    """A code fence longer than any run of backticks in `text`."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    return "`" * max(3, longest + 1)
+
+
+def _suggested_changes(result: ScanResult) -> list[str]:
+    """A collapsible block per verified fix: what it does, its safety, and its diff."""
+    from analyzer.fix import apply_edits, unified_diff
+
+    fixed = [result.findings[i] for i in by_severity_first(result.findings) if result.findings[i].fix is not None]
+    if not fixed:
+        return []
+    out = [f"#### Suggested changes ({len(fixed)})", ""]
+    sources: dict[str, bytes | None] = {}
+    for finding in fixed[:MAX_FIXES]:
+        if finding.path not in sources:
+            try:
+                with open(os.path.join(result.root, finding.path), "rb") as handle:
+                    sources[finding.path] = handle.read()
+            except OSError:
+                sources[finding.path] = None
+        data = sources[finding.path]
+        if data is None:
+            continue
+        diff = unified_diff(finding.path, data, apply_edits(data, finding.fix.edits))
+        fence = _fence(diff)
+        title = cell(f"{finding.rule_id} {finding.path}:{finding.span.line}: {finding.fix.title}")
+        out += [f"<details><summary>{title} ({finding.fix.applicability.label})</summary>", "",
+                f"{fence}diff", diff.rstrip("\n"), fence, "", "</details>", ""]
+    if len(fixed) > MAX_FIXES:
+        out += [f"…and {len(fixed) - MAX_FIXES} more: `aiposture fix --suggestions` prints them all.", ""]
+    return out
+
+
 def render(result: ScanResult, *, color: bool = False, show_unknown: bool = False,
            quiet: bool = False) -> str:
     summary = summarize(result)
@@ -90,6 +130,7 @@ def render(result: ScanResult, *, color: bool = False, show_unknown: bool = Fals
 
     if result.findings:
         out += _section(f"All {plural(summary.findings, 'finding')}", result.findings)
+    out += _suggested_changes(result)
     if show_unknown and result.unknowns:
         out += [f"#### Unknown ({summary.unknowns})", "",
                 "These could not be judged: a value they depend on is only known at deployment.", ""]
@@ -104,6 +145,9 @@ def render(result: ScanResult, *, color: bool = False, show_unknown: bool = Fals
         tips.append("See a rule's explanation and fix with `aiposture explain <RULE>`.")
         tips.append("Skip rules with `--ignore <RULE>` (or run only some with `--select`); "
                     "choose the severity that fails the build with `--fail-on`.")
+    if any(f.fix is not None for f in result.findings):
+        tips.append("Apply the safe fixes with `aiposture fix --write` (`--unsafe-fixes` for the others, "
+                    "after review; fixes that need your values are never written).")
     if summary.unknowns and not show_unknown:
         tips.append("List the unknown results with `--show-unknown`.")
     if tips:

@@ -16,6 +16,9 @@ What GitHub needs and what we write (see research/tech.md section 5):
 - GitHub rejects a run with more than 25,000 results: above that, the highest severities are
   kept (failures before unknowns) and a warning notification in `invocations[0]` says how many
   were left out. Skipped files are warning notifications too.
+- `fixes[]`: a finding's verified fix (when the scan computed fixes), its edits as replacements
+  with `deletedRegion` in original-file coordinates (GitHub ignores them; reviewdog and IDEs use
+  them).
 """
 from __future__ import annotations
 
@@ -32,6 +35,7 @@ from analyzer.report.common import (
     INFORMATION_URI, TOOL_NAME, fingerprints, plural, rules_by_id, sentence, tool_version, utf16_len,
 )
 from analyzer.report.linehash import line_hashes
+from analyzer.text import LineIndex
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
 SARIF_VERSION = "2.1.0"
@@ -161,19 +165,44 @@ class _LineHashes:
 # --- results ------------------------------------------------------------------------------------
 
 
-def _fixes(finding: Finding) -> list[dict]:
-    """SARIF `fixes[]` for a finding: the seam for autofix (a later issue).
+class _LineIndexes:
+    """A LineIndex per file, read only for findings that carry a fix."""
 
-    Each Fix becomes {"description": {"text": fix.title}, "artifactChanges": [{"artifactLocation":
-    {"uri": ..., "uriBaseId": "SRCROOT"}, "replacements": [{"deletedRegion": <region of the edit's
-    byte range, via analyzer.text.LineIndex.position>, "insertedContent": {"text": edit.content}}]}]},
-    edits in original-file coordinates, in order. Until fixes exist no result carries any.
-    """
-    return []
+    def __init__(self, root: str) -> None:
+        self.root = root
+        self.cache: dict[str, LineIndex | None] = {}
+
+    def get(self, path: str) -> LineIndex | None:
+        if path not in self.cache:
+            try:
+                with open(os.path.join(self.root, path), "rb") as handle:
+                    self.cache[path] = LineIndex(handle.read())
+            except OSError:
+                self.cache[path] = None
+        return self.cache[path]
+
+
+def _fixes(finding: Finding, index: LineIndex | None) -> list[dict]:
+    """SARIF `fixes[]`: one fix, its edits as replacements in original-file coordinates (an
+    insertion is an empty `deletedRegion`), in the results' region conventions."""
+    if finding.fix is None or index is None:
+        return []
+    replacements = []
+    for edit in finding.fix.edits:
+        (start_line, start_col), (end_line, end_col) = index.position(edit.start), index.position(edit.end)
+        replacement: dict = {"deletedRegion": {"startLine": start_line, "startColumn": start_col,
+                                               "endLine": end_line, "endColumn": end_col}}
+        if edit.content:
+            replacement["insertedContent"] = {"text": edit.content}
+        replacements.append(replacement)
+    change = {"artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
+              "replacements": replacements}
+    description = f"{finding.fix.title} ({finding.fix.applicability.label} fix)"
+    return [{"description": {"text": sentence(description)}, "artifactChanges": [change]}]
 
 
 def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: str | None,
-                lines: list[str], unknown: bool = False) -> dict:
+                lines: list[str], unknown: bool = False, index: LineIndex | None = None) -> dict:
     location = {
         "physicalLocation": {
             "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
@@ -204,7 +233,7 @@ def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: 
             "absent": finding.absent,
         },
     )
-    fixes = _fixes(finding)
+    fixes = _fixes(finding, index)
     if fixes:
         result["fixes"] = fixes
     return result
@@ -245,10 +274,12 @@ def sarif_log(result: ScanResult, *, show_unknown: bool = False) -> dict:
     for finding, _, _ in entries:
         wanted[finding.path] = max(wanted.get(finding.path, 0), finding.span.line)
     hashes = _LineHashes(result.root, wanted)
+    indexes = _LineIndexes(result.root)
 
     results = [
         result_dict(finding, rule_index[finding.rule_id], fingerprint, hashes.get(finding.path, finding.span.line),
-                    result.source_lines(finding.path), unknown)
+                    result.source_lines(finding.path), unknown,
+                    indexes.get(finding.path) if finding.fix is not None else None)
         for finding, fingerprint, unknown in entries
     ]
 

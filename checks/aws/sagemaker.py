@@ -75,6 +75,14 @@ NOTEBOOK_DIRECT_INTERNET = Check(
               instance_type = "ml.t3.medium"
               subnet_id     = aws_subnet.private.id
             }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              subnet_id     = aws_subnet.private.id
+              direct_internet_access = "Disabled"
+            }
         '''),
         bad("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
@@ -82,6 +90,13 @@ NOTEBOOK_DIRECT_INTERNET = Check(
               role_arn               = aws_iam_role.sagemaker.arn
               instance_type          = "ml.t3.medium"
               direct_internet_access = "Enabled"
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                   = "research"
+              role_arn               = aws_iam_role.sagemaker.arn
+              instance_type          = "ml.t3.medium"
+              direct_internet_access = "Disabled"
             }
         '''),
         bad("terraform", '''
@@ -97,7 +112,20 @@ NOTEBOOK_DIRECT_INTERNET = Check(
                 }
               }
             }
-        ''', filename="main.tf.json"),
+        ''', filename="main.tf.json", fixed='''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance": {
+                  "research": {
+                    "name": "research",
+                    "role_arn": "${aws_iam_role.sagemaker.arn}",
+                    "instance_type": "ml.t3.medium",
+                    "direct_internet_access": "Disabled"
+                  }
+                }
+              }
+            }
+        '''),
         good("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
               name                   = "research"
@@ -149,6 +177,13 @@ NOTEBOOK_ROOT_ACCESS = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
             }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              root_access   = "Disabled"
+            }
         '''),
         bad("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
@@ -156,6 +191,13 @@ NOTEBOOK_ROOT_ACCESS = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
               root_access   = "Enabled"
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              root_access   = "Disabled"
             }
         '''),
         good("terraform", '''
@@ -193,6 +235,18 @@ NOTEBOOK_IN_VPC = Check(
               name          = "research"
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              subnet_id     = var.subnet_id
+            }
+
+            variable "subnet_id" {
+              description = "ID of the subnet (asked for by an aiposture fix)"
+              type        = string
             }
         '''),
         good("terraform", '''
@@ -232,6 +286,18 @@ NOTEBOOK_CMK = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
             }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              kms_key_id    = var.kms_key_arn
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
         '''),
         bad("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
@@ -239,6 +305,18 @@ NOTEBOOK_CMK = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
               kms_key_id    = ""
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+              kms_key_id    = var.kms_key_arn
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
             }
         '''),
         good("terraform", '''
@@ -276,6 +354,16 @@ NOTEBOOK_IMDSV2 = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
             }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+
+              instance_metadata_service_configuration {
+                minimum_instance_metadata_service_version = "2"
+              }
+            }
         '''),
         bad("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
@@ -285,6 +373,16 @@ NOTEBOOK_IMDSV2 = Check(
 
               instance_metadata_service_configuration {
                 minimum_instance_metadata_service_version = "1"
+              }
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name          = "research"
+              role_arn      = aws_iam_role.sagemaker.arn
+              instance_type = "ml.t3.medium"
+
+              instance_metadata_service_configuration {
+                minimum_instance_metadata_service_version = "2"
               }
             }
         '''),
@@ -359,6 +457,13 @@ NOTEBOOK_SUPPORTED_PLATFORM = Check(
               instance_type       = "ml.t3.medium"
               platform_identifier = "notebook-al2-v2"
             }
+        ''', fixed='''
+            resource "aws_sagemaker_notebook_instance" "research" {
+              name                = "research"
+              role_arn            = aws_iam_role.sagemaker.arn
+              instance_type       = "ml.t3.medium"
+              platform_identifier = "notebook-al2023-v1"
+            }
         '''),
         good("terraform", '''
             resource "aws_sagemaker_notebook_instance" "research" {
@@ -413,6 +518,18 @@ DOMAIN_VPC_ONLY = Check(
         execution_role = aws_iam_role.studio.arn
       }
     }
+        ''', fixed='''
+            resource "aws_sagemaker_domain" "studio" {
+              domain_name = "studio"
+              auth_mode   = "IAM"
+              vpc_id      = aws_vpc.ml.id
+              subnet_ids  = aws_subnet.private[*].id
+              app_network_access_type = "VpcOnly"
+
+              default_user_settings {
+                execution_role = aws_iam_role.studio.arn
+              }
+            }
         '''),
         bad("terraform", _DOMAIN_BASE + '''
       app_network_access_type = "PublicInternetOnly"
@@ -421,6 +538,19 @@ DOMAIN_VPC_ONLY = Check(
         execution_role = aws_iam_role.studio.arn
       }
     }
+        ''', fixed='''
+            resource "aws_sagemaker_domain" "studio" {
+              domain_name = "studio"
+              auth_mode   = "IAM"
+              vpc_id      = aws_vpc.ml.id
+              subnet_ids  = aws_subnet.private[*].id
+
+              app_network_access_type = "VpcOnly"
+
+              default_user_settings {
+                execution_role = aws_iam_role.studio.arn
+              }
+            }
         '''),
         good("terraform", _DOMAIN_BASE + '''
       app_network_access_type = "VpcOnly"
@@ -457,6 +587,23 @@ DOMAIN_CMK = Check(
         execution_role = aws_iam_role.studio.arn
       }
     }
+        ''', fixed='''
+            resource "aws_sagemaker_domain" "studio" {
+              domain_name = "studio"
+              auth_mode   = "IAM"
+              vpc_id      = aws_vpc.ml.id
+              subnet_ids  = aws_subnet.private[*].id
+              kms_key_id  = var.kms_key_arn
+
+              default_user_settings {
+                execution_role = aws_iam_role.studio.arn
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
         '''),
         good("terraform", _DOMAIN_BASE + '''
       kms_key_id  = aws_kms_key.studio.arn
@@ -501,6 +648,23 @@ ENDPOINT_CONFIG_CMK = Check(
                 initial_instance_count = 2
                 instance_type          = "ml.g5.xlarge"
               }
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name = "chat"
+              kms_key_arn = var.kms_key_arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
             }
         '''),
         good("terraform", '''
@@ -558,6 +722,34 @@ ENDPOINT_DATA_CAPTURE_CMK = Check(
                   capture_mode = "InputAndOutput"
                 }
               }
+            }
+        ''', fixed='''
+            resource "aws_sagemaker_endpoint_configuration" "chat" {
+              name        = "chat"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.chat.name
+                initial_instance_count = 2
+                instance_type          = "ml.g5.xlarge"
+              }
+
+              data_capture_config {
+                enable_capture              = true
+                initial_sampling_percentage = 100
+                destination_s3_uri          = "s3://chat-captures/endpoint"
+                kms_key_id                  = var.kms_key_arn
+
+                capture_options {
+                  capture_mode = "InputAndOutput"
+                }
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
             }
         '''),
         good("terraform", '''
@@ -707,12 +899,33 @@ MODEL_NETWORK_ISOLATION = Check(
     compliance={SECURITY_HUB: ("SageMaker.5",), OWASP_ML: ("ML06", "ML10")},
     anchors=("checkov CKV_AWS_370",),
     examples=(
-        bad("terraform", _MODEL_HEAD + '''
-    }
+        bad("terraform", _MODEL_HEAD + "    }\n", fixed='''
+            resource "aws_sagemaker_model" "classifier" {
+              name               = "classifier"
+              execution_role_arn = aws_iam_role.inference.arn
+              enable_network_isolation = true
+
+              primary_container {
+                image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
+                model_data_url = "s3://models/classifier/model.tar.gz"
+              }
+            }
         '''),
         bad("terraform", _MODEL_HEAD + '''
       enable_network_isolation = false
     }
+        ''', fixed='''
+            resource "aws_sagemaker_model" "classifier" {
+              name               = "classifier"
+              execution_role_arn = aws_iam_role.inference.arn
+
+              primary_container {
+                image          = "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311"
+                model_data_url = "s3://models/classifier/model.tar.gz"
+              }
+
+              enable_network_isolation = true
+            }
         '''),
         good("terraform", _MODEL_HEAD + '''
       enable_network_isolation = true
@@ -865,9 +1078,100 @@ MONITORING_JOB_OUTPUT_CMK = Check(
     compliance={OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_367 (data quality only)",),
     examples=(
-        bad("terraform", _job(_DQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK)),
+        bad("terraform", _job(_DQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = var.kms_key_arn
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+                enable_network_isolation                  = true
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
         good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
-        bad("terraform", _job(_MQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK), fixed='''
+            resource "aws_sagemaker_model_quality_job_definition" "quality" {
+              name     = "quality"
+              role_arn = aws_iam_role.monitor.arn
+
+              model_quality_app_specification {
+                image_uri    = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+                problem_type = "BinaryClassification"
+              }
+
+              model_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+
+                ground_truth_s3_input {
+                  s3_uri = "s3://monitoring/ground-truth"
+                }
+              }
+
+              model_quality_job_output_config {
+                kms_key_id = var.kms_key_arn
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/quality"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+                enable_network_isolation                  = true
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
     ),
 )
@@ -889,9 +1193,102 @@ MONITORING_JOB_VOLUME_CMK = Check(
     compliance={OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_368 (data quality only)",),
     examples=(
-        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK)),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = var.kms_key_arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+                enable_network_isolation                  = true
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
         good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
-        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, network=_SECURE_NETWORK), fixed='''
+            resource "aws_sagemaker_model_quality_job_definition" "quality" {
+              name     = "quality"
+              role_arn = aws_iam_role.monitor.arn
+
+              model_quality_app_specification {
+                image_uri    = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+                problem_type = "BinaryClassification"
+              }
+
+              model_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+
+                ground_truth_s3_input {
+                  s3_uri = "s3://monitoring/ground-truth"
+                }
+              }
+
+              model_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/quality"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = var.kms_key_arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+                enable_network_isolation                  = true
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
     ),
 )
@@ -914,10 +1311,130 @@ MONITORING_JOB_INTER_CONTAINER_ENCRYPTION = Check(
     compliance={SECURITY_HUB: ("SageMaker.9", "SageMaker.13"), OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_369 (data quality only)",),
     examples=(
-        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
-        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+              }
+            }
+        '''),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+                enable_network_isolation                  = false
+              }
+            }
+        '''),
         good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
-        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
+            resource "aws_sagemaker_model_quality_job_definition" "quality" {
+              name     = "quality"
+              role_arn = aws_iam_role.monitor.arn
+
+              model_quality_app_specification {
+                image_uri    = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+                problem_type = "BinaryClassification"
+              }
+
+              model_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+
+                ground_truth_s3_input {
+                  s3_uri = "s3://monitoring/ground-truth"
+                }
+              }
+
+              model_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/quality"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = true
+              }
+            }
+        '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
     ),
 )
@@ -940,10 +1457,131 @@ MONITORING_JOB_NETWORK_ISOLATION = Check(
     compliance={SECURITY_HUB: ("SageMaker.11",), OWASP_ML: ("ML06",)},
     anchors=("no IaC anchor; Security Hub SageMaker.11 at runtime",),
     examples=(
-        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS)),
-        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_network_isolation = true
+              }
+            }
+        '''),
+        bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK), fixed='''
+            resource "aws_sagemaker_data_quality_job_definition" "drift" {
+              name     = "drift"
+              role_arn = aws_iam_role.monitor.arn
+
+              data_quality_app_specification {
+                image_uri = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+              }
+
+              data_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+              }
+
+              data_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/drift"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = false
+                enable_network_isolation                  = true
+              }
+            }
+        '''),
         good("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
-        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK)),
+        bad("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _OPEN_NETWORK), fixed='''
+            resource "aws_sagemaker_model_quality_job_definition" "quality" {
+              name     = "quality"
+              role_arn = aws_iam_role.monitor.arn
+
+              model_quality_app_specification {
+                image_uri    = data.aws_sagemaker_prebuilt_ecr_image.monitor.registry_path
+                problem_type = "BinaryClassification"
+              }
+
+              model_quality_job_input {
+                endpoint_input {
+                  endpoint_name = aws_sagemaker_endpoint.chat.name
+                }
+
+                ground_truth_s3_input {
+                  s3_uri = "s3://monitoring/ground-truth"
+                }
+              }
+
+              model_quality_job_output_config {
+                kms_key_id = aws_kms_key.monitoring.arn
+
+                monitoring_outputs {
+                  s3_output {
+                    s3_uri = "s3://monitoring/quality"
+                  }
+                }
+              }
+
+              job_resources {
+                cluster_config {
+                  instance_count    = 1
+                  instance_type     = "ml.m5.large"
+                  volume_size_in_gb = 20
+                  volume_kms_key_id = aws_kms_key.monitoring.arn
+                }
+              }
+
+              network_config {
+                enable_inter_container_traffic_encryption = false
+                enable_network_isolation                  = true
+              }
+            }
+        '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
     ),
 )
@@ -988,7 +1626,31 @@ FLOW_DEFINITION_CMK = Check(
     compliance={OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_372 (Terraform only)",),
     examples=(
-        bad("terraform", _FLOW.replace("{kms}", "")),
+        bad("terraform", _FLOW.replace("{kms}", ""), fixed='''
+            resource "aws_sagemaker_flow_definition" "review" {
+              flow_definition_name = "review"
+              role_arn             = aws_iam_role.a2i.arn
+
+              human_loop_config {
+                human_task_ui_arn                     = aws_sagemaker_human_task_ui.review.arn
+                task_availability_lifetime_in_seconds = 3600
+                task_count                            = 1
+                task_description                      = "Review low-confidence predictions"
+                task_title                            = "Review"
+                workteam_arn                          = aws_sagemaker_workteam.reviewers.arn
+              }
+
+              output_config {
+                s3_output_path = "s3://a2i-results/review"
+                kms_key_id     = var.kms_key_arn
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
         good("terraform", _FLOW.replace("{kms}", "\n        kms_key_id     = aws_kms_key.a2i.arn")),
     ),
 )

@@ -5,12 +5,14 @@ Importing this package is cheap: tree-sitter is imported on the first parse.
 """
 from __future__ import annotations
 
+import functools
 import json
 import os
+import re
 
 from analyzer.model import ParsedFile
 
-__all__ = ["cdktf_outputs", "parse"]
+__all__ = ["cdktf_outputs", "declared_variables", "parse"]
 
 
 def parse(path: str, data: bytes) -> ParsedFile:
@@ -54,3 +56,38 @@ def cdktf_outputs(project_dir: str) -> list[str]:
         if os.path.isfile(real) and os.path.commonpath([root, real]) == root:
             found.append(candidate)
     return found
+
+
+# `variable "name" {` (or an unquoted label) at the start of a line of a `.tf` file.
+_VARIABLE = re.compile(rb'^[ \t]*variable[ \t]+(?:"([^"\n]+)"|([A-Za-z_][\w-]*))[ \t]*\{', re.M)
+
+
+@functools.lru_cache(maxsize=256)
+def declared_variables(folder: str) -> frozenset[str]:
+    """Names of the `variable` blocks declared by the `.tf` and `.tf.json` files directly in
+    `folder` (a Terraform module is one folder): what a fix may reference as `var.<name>` without
+    declaring it. Reads files only (a regex on `.tf`, JSON's top-level "variable" keys); never
+    raises. Cached per folder for the life of the process."""
+    names: set[str] = set()
+    try:
+        entries = sorted(os.listdir(folder))
+    except (OSError, ValueError):
+        return frozenset()
+    for entry in entries:
+        if not entry.endswith(".tf") and not entry.endswith(".tf.json"):
+            continue
+        try:
+            with open(os.path.join(folder, entry), "rb") as handle:
+                data = handle.read()
+            if entry.endswith(".tf"):
+                for m in _VARIABLE.finditer(data):
+                    names.add((m.group(1) or m.group(2)).decode("utf-8", "replace"))
+                continue
+            top = json.loads(data)
+        except (OSError, ValueError, RecursionError):
+            continue
+        found = top.get("variable") if isinstance(top, dict) else None
+        for group in found if isinstance(found, list) else [found]:
+            if isinstance(group, dict):
+                names.update(str(name) for name in group)
+    return frozenset(names)

@@ -76,10 +76,10 @@ def test_rule_text_is_plain():
 
 def test_rules_table():
     lines = docs.rules_table(CHECKS).splitlines()
-    assert lines[0].split() == ["ID", "SEVERITY", "NAME", "FRAMEWORKS", "TITLE"]
-    assert lines[1].split()[:4] == ["AIP101", "high", "sagemaker-notebook-direct-internet", "terraform"]
-    assert lines[4].split()[:4] == ["AIP900", "medium", "parse-error", "-"]
-    assert len({line.index(line.split()[4]) for line in lines}) == 1  # the title column lines up
+    assert lines[0].split() == ["ID", "SEVERITY", "NAME", "FRAMEWORKS", "FIX", "TITLE"]
+    assert lines[1].split()[:5] == ["AIP101", "high", "sagemaker-notebook-direct-internet", "terraform", "unsafe"]
+    assert lines[4].split()[:5] == ["AIP900", "medium", "parse-error", "-", "-"]
+    assert len({line.index(line.split()[5]) for line in lines}) == 1  # the title column lines up
 
 
 def test_rules_json():

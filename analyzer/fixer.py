@@ -1,0 +1,269 @@
+"""From findings to verified fixes, and applying them to files.
+
+A fix is offered only when it passes verification on the file it changes: the patched text
+re-parses with no new syntax error, the finding is gone, no other finding appears, and the
+unified diff we print applies back to exactly that text.
+"""
+from __future__ import annotations
+
+import dataclasses
+import importlib
+import os
+import stat
+import tempfile
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Sequence
+
+from analyzer import docs, kinds
+from analyzer.check import Applicability, Check, RemoveAttr, SetAttr, Status
+from analyzer.fix import (
+    Fix, NativeRemove, NativeSet, OverlapError, PatchError, WriteError, apply_edits, apply_unified_diff,
+    overlaps, unified_diff,
+)
+from analyzer.findings import PARSE_ERROR_ID, Finding
+from analyzer.model import ParsedFile
+
+MAX_ROUNDS = 10  # fix, re-scan, fix again: a file converges in one or two rounds in practice
+
+
+@lru_cache(maxsize=None)
+def _module(name: str):
+    return importlib.import_module(name)
+
+
+def native_change(resource_kind: str, framework: str, remedy: SetAttr | RemoveAttr) -> NativeSet | NativeRemove:
+    path = kinds.native_path(resource_kind, remedy.path, framework)
+    if isinstance(remedy, RemoveAttr):
+        return NativeRemove(path)
+    return NativeSet(path, kinds.native_value(resource_kind, remedy.path, remedy.value))
+
+
+def fail_keys(findings: Sequence[Finding]) -> set[tuple]:
+    return {f.key for f in findings if f.status is Status.FAIL}
+
+
+def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: ParsedFile,
+           findings_before: Sequence[Finding], fixed: Sequence[Finding], checks: Sequence[Check]) -> str:
+    """Why `after` is not a good fix of the `fixed` findings on `before`; "" when it is."""
+    from analyzer.engine import check_file  # the engine imports this module
+
+    parsed_after = _module(parser).parse(path, after)
+    if len(parsed_after.issues) > len(parsed_before.issues):
+        return f"the fixed file does not parse: {parsed_after.issues[0].message}"
+    remaining = fail_keys(check_file(parsed_after, checks).findings)
+    still = [f.rule_id for f in fixed if f.key in remaining]
+    if still:
+        return f"{', '.join(still)} still fails after the fix"
+    new = remaining - fail_keys(findings_before)
+    if new:
+        return f"the fix would create {', '.join(sorted(k[0] for k in new))}"
+    try:
+        if apply_unified_diff(before, unified_diff(path, before, after)) != after:
+            return "the patch does not reproduce the fixed file"
+    except PatchError as error:
+        return f"the patch does not apply: {error}"
+    return ""
+
+
+def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: Sequence[Check],
+         parser: str, writer: str, folder: str) -> list[Finding]:
+    """The findings again, each with its verified `fix`, or a `fix_note` saying why it has none."""
+    by_id = {c.id: c for c in checks}
+    resources = {r.address: r for r in parsed.resources}
+    planned = []
+    for finding in findings:
+        check = by_id.get(finding.rule_id)
+        if (finding.status is not Status.FAIL or finding.rule_id == PARSE_ERROR_ID or check is None
+                or check.remediation is None):
+            planned.append(finding)
+            continue
+        resource = resources.get(finding.resource)
+        change = native_change(finding.kind, finding.framework, check.remediation)
+        try:
+            if resource is None:
+                raise WriteError("the resource could not be found again")
+            variables = _module("parsers.terraform").declared_variables(folder) if folder else frozenset()
+            edits = tuple(_module(writer).edits(parsed, data, resource, change, declared_variables=variables))
+            after = apply_edits(data, edits)
+        except (WriteError, OverlapError) as error:
+            planned.append(dataclasses.replace(finding, fix_note=str(error)))
+            continue
+        reason = verify(parser, parsed.path, data, after, parsed, findings, [finding], checks)
+        if reason:
+            planned.append(dataclasses.replace(finding, fix_note=f"no fix: {reason}"))
+            continue
+        title = docs.remediation_text(check, finding.kind, finding.framework) or check.title
+        fix = Fix(title[0].upper() + title[1:], edits, check.fix_safety)
+        planned.append(dataclasses.replace(finding, fix=fix))
+    return planned
+
+
+@dataclass
+class FileFix:
+    """What fixing one file did."""
+
+    path: str  # relative to the scan root
+    before: bytes
+    after: bytes
+    applied: list[Finding] = field(default_factory=list)  # the findings fixed, with their fix
+    left: list[Finding] = field(default_factory=list)  # findings still there after fixing
+
+    @property
+    def changed(self) -> bool:
+        return self.after != self.before
+
+
+def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Sequence[Check],
+             threshold: Applicability) -> FileFix:
+    """Apply every verified fix at or above `threshold` to one file's text, round after round:
+    fixes on different resources that do not overlap are applied together (the first wins; the
+    others are planned again on the new text in the next round) until nothing is left to apply."""
+    from analyzer.engine import check_file
+
+    with open(absolute, "rb") as handle:
+        original = handle.read()
+    current = original
+    applied: list[Finding] = []
+    attempted: set[tuple] = set()
+    folder = os.path.dirname(absolute)
+    findings: list[Finding] = []
+    for _ in range(MAX_ROUNDS):
+        parsed = _module(parser).parse(relative, current)
+        findings = plan(parsed, current, check_file(parsed, checks).findings, checks, parser, writer, folder)
+        candidates = [f for f in findings if f.fix is not None and f.fix.applicability >= threshold
+                      and f.key not in attempted]
+        if not candidates:
+            break
+        # One fix per resource per round: two fixes that each create the same missing block
+        # would write it twice. The others are planned again on the new text next round.
+        chosen: list[Finding] = []
+        for finding in candidates:
+            if not any(other.resource == finding.resource or any(
+                    overlaps(a, b) for a in other.fix.edits for b in finding.fix.edits) for other in chosen):
+                chosen.append(finding)
+        # identical edits (the same placeholder variable declared by two fixes) are made once
+        edits = list(dict.fromkeys(edit for f in chosen for edit in f.fix.edits))
+        after = apply_edits(current, edits)
+        if len(chosen) > 1 and verify(parser, relative, current, after, parsed, findings, chosen, checks):
+            chosen = chosen[:1]  # together they do not verify: keep the first (verified alone)
+            after = apply_edits(current, chosen[0].fix.edits)
+        attempted.update(f.key for f in chosen)
+        applied.extend(chosen)
+        current = after
+    else:
+        parsed = _module(parser).parse(relative, current)
+        findings = check_file(parsed, checks).findings
+    return FileFix(relative, original, current, applied, findings)
+
+
+def write_atomically(path: str, expected: bytes, content: bytes) -> None:
+    """Replace `path` with `content` if it still holds `expected`; keep its mode. Raises
+    FileChangedError when someone changed the file since it was scanned."""
+    with open(path, "rb") as handle:
+        if handle.read() != expected:
+            raise FileChangedError(path)
+    mode = stat.S_IMODE(os.stat(path).st_mode)
+    folder = os.path.dirname(os.path.abspath(path))
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{os.path.basename(path)}.", suffix=".aiposture")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(content)
+        os.chmod(temporary, mode)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise
+
+
+class FileChangedError(Exception):
+    pass
+
+
+def repository_prefix(root: str) -> str:
+    """The scan root relative to the enclosing git repository ("" at its top or outside one), so
+    patches carry repository-relative paths that `git apply` takes from the top."""
+    folder = os.path.realpath(root)
+    while True:
+        if os.path.exists(os.path.join(folder, ".git")):
+            relative = os.path.relpath(os.path.realpath(root), folder)
+            return "" if relative == "." else relative.replace(os.sep, "/") + "/"
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return ""
+        folder = parent
+
+
+
+@dataclass
+class FixOutcome:
+    """What `aiposture fix` did across files."""
+
+    files: list[FileFix]
+    prefix: str  # the scan root relative to the repository root, for the diff's paths
+    threshold: Applicability
+    written: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)  # files not written, and why
+    waiting: dict[str, int] = field(default_factory=dict)  # applicability label -> fixes not applied
+    without_fix: int = 0  # findings whose rule has no fix, or whose fix failed verification
+
+    @property
+    def diff(self) -> str:
+        return "".join(unified_diff(self.prefix + f.path, f.before, f.after) for f in self.files if f.changed)
+
+    def summary(self) -> list[str]:
+        applied = [finding for f in self.files for finding in f.applied]
+        changed = sum(1 for f in self.files if f.changed)
+        verb = "Fixed" if self.written else "Would fix"
+        counts = {}
+        for finding in applied:
+            label = finding.fix.applicability.label
+            counts[label] = counts.get(label, 0) + 1
+        detail = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
+        lines = [f"aiposture: {verb} {len(applied)} finding{'s' if len(applied) != 1 else ''} in {changed} "
+                 f"file{'s' if changed != 1 else ''}" + (f" ({detail})" if detail else "") + "."]
+        if self.waiting.get("unsafe"):
+            lines.append(f"aiposture: {self.waiting['unsafe']} more with --unsafe-fixes "
+                         "(they may change the workload's behaviour: review them).")
+        if self.waiting.get("suggestion"):
+            lines.append(f"aiposture: {self.waiting['suggestion']} need a value from you: see them with --suggestions.")
+        if self.without_fix:
+            lines.append(f"aiposture: {self.without_fix} finding{'s have' if self.without_fix != 1 else ' has'} "
+                         "no automatic fix (`aiposture scan` lists them).")
+        lines += [f"aiposture: error: {error}" for error in self.errors]
+        return lines
+
+
+def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool = False,
+                select: Sequence[str] = (), ignore: Sequence[str] = (), jobs: int | None = None) -> FixOutcome:
+    """Plan (through a scan with fixes) and apply the fixes at or above `threshold` in every file
+    that has one; with `write`, replace the files atomically."""
+    from analyzer.engine import discover, scan
+
+    result = scan(paths, select=select, ignore=ignore, jobs=jobs, fixes=True)
+    targets = {t.relative: t for t in discover(list(paths) or ["."], result.root)[0]}
+    outcome = FixOutcome([], repository_prefix(result.root), threshold)
+    eligible: set[str] = set()
+    for finding in result.findings:
+        if finding.fix is None:
+            outcome.without_fix += finding.rule_id != PARSE_ERROR_ID
+        elif finding.fix.applicability >= threshold:
+            eligible.add(finding.path)
+        else:
+            label = finding.fix.applicability.label
+            outcome.waiting[label] = outcome.waiting.get(label, 0) + 1
+    checks = result.rules
+    for path in sorted(eligible):
+        target = targets[path]
+        done = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold)
+        outcome.files.append(done)
+        if write and done.changed:
+            try:
+                write_atomically(target.absolute, done.before, done.after)
+                outcome.written.append(path)
+            except FileChangedError:
+                outcome.errors.append(f"{path} changed while it was being fixed; it was not written")
+            except OSError as error:
+                outcome.errors.append(f"{path} could not be written: {error.strerror}")
+    return outcome
