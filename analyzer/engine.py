@@ -184,7 +184,8 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
     if fixes and any(f.fix_safety is not None for f in outcome.findings):
         from analyzer import fixer
 
-        outcome.findings = fixer.plan(parsed, data, outcome.findings, checks, parser, writer, folder)
+        outcome.findings = fixer.plan(parsed, data, outcome.findings, checks, parser, writer,
+                                      fixer.declared_in(folder, writer))
     return outcome
 
 

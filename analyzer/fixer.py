@@ -67,8 +67,9 @@ def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: P
 
 
 def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: Sequence[Check],
-         parser: str, writer: str, folder: str) -> list[Finding]:
-    """The findings again, each with its verified `fix`, or a `fix_note` saying why it has none."""
+         parser: str, writer: str, declared: frozenset[str] = frozenset()) -> list[Finding]:
+    """The findings again, each with its verified `fix`, or a `fix_note` saying why it has none.
+    `declared`: names the file's module already declares elsewhere (placeholder variables)."""
     by_id = {c.id: c for c in checks}
     resources = {r.address: r for r in parsed.resources}
     planned = []
@@ -83,8 +84,7 @@ def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: S
         try:
             if resource is None:
                 raise WriteError("the resource could not be found again")
-            variables = _module("parsers.terraform").declared_variables(folder) if folder else frozenset()
-            edits = tuple(_module(writer).edits(parsed, data, resource, change, declared_variables=variables))
+            edits = tuple(_module(writer).edits(parsed, data, resource, change, declared_variables=declared))
             after = apply_edits(data, edits)
         except (WriteError, OverlapError) as error:
             planned.append(dataclasses.replace(finding, fix_note=str(error)))
@@ -114,8 +114,13 @@ class FileFix:
         return self.after != self.before
 
 
+def declared_in(folder: str, writer: str) -> frozenset[str]:
+    """What the files of a folder (a Terraform module) declare, as the writer reads it."""
+    return _module(writer).declared_variables(folder) if folder else frozenset()
+
+
 def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Sequence[Check],
-             threshold: Applicability) -> FileFix:
+             threshold: Applicability, declared: frozenset[str] = frozenset()) -> FileFix:
     """Apply every verified fix at or above `threshold` to one file's text, round after round:
     fixes on different resources that do not overlap are applied together (the first wins; the
     others are planned again on the new text in the next round) until nothing is left to apply."""
@@ -126,11 +131,10 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     current = original
     applied: list[Finding] = []
     attempted: set[tuple] = set()
-    folder = os.path.dirname(absolute)
     findings: list[Finding] = []
     for _ in range(MAX_ROUNDS):
         parsed = _module(parser).parse(relative, current)
-        findings = plan(parsed, current, check_file(parsed, checks).findings, checks, parser, writer, folder)
+        findings = plan(parsed, current, check_file(parsed, checks).findings, checks, parser, writer, declared)
         candidates = [f for f in findings if f.fix is not None and f.fix.applicability >= threshold
                       and f.key not in attempted]
         if not candidates:
@@ -155,6 +159,10 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
         parsed = _module(parser).parse(relative, current)
         findings = check_file(parsed, checks).findings
     return FileFix(relative, original, current, applied, findings)
+
+
+def _variables(parser: str, path: str, data: bytes) -> set[str]:
+    return set(_module(parser).parse(path, data).blocks.get("variable", {}))
 
 
 def write_atomically(path: str, expected: bytes, content: bytes) -> None:
@@ -254,9 +262,18 @@ def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool =
             label = finding.fix.applicability.label
             outcome.waiting[label] = outcome.waiting.get(label, 0) + 1
     checks = result.rules
+    # variables declared by the fixes of earlier files of the same folder, so that a patch never
+    # declares one twice in a module (nothing is on disk yet in a dry run)
+    added: dict[str, set[str]] = {}
     for path in sorted(eligible):
         target = targets[path]
-        done = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold)
+        folder = os.path.dirname(target.absolute)
+        declared = declared_in(folder, target.writer) | added.get(folder, set())
+        done = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold,
+                        frozenset(declared))
+        if done.changed:
+            added.setdefault(folder, set()).update(_variables(target.parser, path, done.after)
+                                                   - _variables(target.parser, path, done.before))
         outcome.files.append(done)
         if write and done.changed:
             try:

@@ -206,3 +206,13 @@ def test_tabs_one_line_blocks_and_a_block_ending_the_file(tmp_path, monkeypatch)
         "}")
     hcl2.loads(text)
     assert not scan(["."], select=["AIP112"]).findings
+
+
+def test_a_placeholder_variable_is_declared_once_per_module(tmp_path, monkeypatch):
+    (tmp_path / "a.tf").write_text('resource "aws_sagemaker_domain" "studio" {\n  domain_name = "s"\n}\n')
+    (tmp_path / "b.tf").write_text('resource "aws_sagemaker_endpoint_configuration" "e" {\n  name = "e"\n}\n')
+    (tmp_path / "vars.tf").write_text('variable "unrelated" {\n  type = string\n}\n')
+    monkeypatch.chdir(tmp_path)
+    diff = apply_fixes(["."], Applicability.SUGGESTION, select=["AIP108", "AIP109"]).diff
+    assert diff.count("var.kms_key_arn") == 2
+    assert diff.count('+variable "kms_key_arn"') == 1

@@ -72,10 +72,17 @@ from analyzer.check import Placeholder
 from analyzer.fix import Edit, NativeRemove, NativeSet, WriteError
 from analyzer.model import Insertion, ParsedFile, Resource, Unknown, Value, to_plain
 from analyzer.text import LineIndex, span
+from parsers import terraform
 from parsers.terraform.common import ts_parser
 from parsers.terraform.tfjson import MAP_ATTRIBUTES, members
 
 __all__ = ["edits"]
+
+
+def declared_variables(folder: str) -> frozenset[str]:
+    """Part of the writer interface: the variables a module folder declares, so a placeholder
+    fix never declares one twice."""
+    return terraform.declared_variables(folder)
 
 
 def edits(parsed: ParsedFile, data: bytes, resource: Resource, change: NativeSet | NativeRemove,
