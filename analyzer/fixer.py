@@ -67,16 +67,20 @@ def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: P
 
 
 def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: Sequence[Check],
-         parser: str, writer: str, declared: frozenset[str] = frozenset()) -> list[Finding]:
+         parser: str, writer: str, declared: frozenset[str] = frozenset(),
+         threshold: Applicability = Applicability.SUGGESTION, only: set[tuple] | None = None) -> list[Finding]:
     """The findings again, each with its verified `fix`, or a `fix_note` saying why it has none.
-    `declared`: names the file's module already declares elsewhere (placeholder variables)."""
+    `declared`: names the file's module already declares elsewhere (placeholder variables). Only
+    fixes at or above `threshold`, and only for the finding keys in `only` when given, are
+    planned: verification costs a parse each."""
     by_id = {c.id: c for c in checks}
     resources = {r.address: r for r in parsed.resources}
     planned = []
     for finding in findings:
         check = by_id.get(finding.rule_id)
         if (finding.status is not Status.FAIL or finding.rule_id == PARSE_ERROR_ID or check is None
-                or check.remediation is None):
+                or check.remediation is None or check.fix_safety < threshold
+                or (only is not None and finding.key not in only)):
             planned.append(finding)
             continue
         resource = resources.get(finding.resource)
@@ -132,33 +136,65 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     applied: list[Finding] = []
     attempted: set[tuple] = set()
     findings: list[Finding] = []
+    by_id = {c.id: c for c in checks}
     for _ in range(MAX_ROUNDS):
         parsed = _module(parser).parse(relative, current)
-        findings = plan(parsed, current, check_file(parsed, checks).findings, checks, parser, writer, declared)
-        candidates = [f for f in findings if f.fix is not None and f.fix.applicability >= threshold
-                      and f.key not in attempted]
-        if not candidates:
-            break
+        findings = check_file(parsed, checks).findings
         # One fix per resource per round: two fixes that each create the same missing block
         # would write it twice. The others are planned again on the new text next round.
+        picked: dict[str, tuple] = {}
+        for finding in findings:
+            check = by_id.get(finding.rule_id)
+            if (finding.key not in attempted and finding.resource not in picked and check is not None
+                    and check.remediation is not None and check.fix_safety >= threshold):
+                picked[finding.resource] = finding.key
+        if not picked:
+            break
+        attempted.update(picked.values())  # a fix that fails verification is not tried again
+        planned = plan(parsed, current, findings, checks, parser, writer, declared, threshold, set(picked.values()))
         chosen: list[Finding] = []
-        for finding in candidates:
-            if not any(other.resource == finding.resource or any(
-                    overlaps(a, b) for a in other.fix.edits for b in finding.fix.edits) for other in chosen):
+        for finding in planned:
+            if finding.fix is not None and not any(
+                    overlaps(a, b) for other in chosen for a in other.fix.edits for b in finding.fix.edits):
                 chosen.append(finding)
+        if not chosen:
+            continue
         # identical edits (the same placeholder variable declared by two fixes) are made once
         edits = list(dict.fromkeys(edit for f in chosen for edit in f.fix.edits))
         after = apply_edits(current, edits)
         if len(chosen) > 1 and verify(parser, relative, current, after, parsed, findings, chosen, checks):
+            attempted.difference_update(f.key for f in chosen[1:])  # planned again next round
             chosen = chosen[:1]  # together they do not verify: keep the first (verified alone)
             after = apply_edits(current, chosen[0].fix.edits)
-        attempted.update(f.key for f in chosen)
         applied.extend(chosen)
         current = after
     else:
         parsed = _module(parser).parse(relative, current)
         findings = check_file(parsed, checks).findings
     return FileFix(relative, original, current, applied, findings)
+
+
+def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicability) -> list[FileFix]:
+    """Fix the files of one folder (one Terraform module) in order, remembering the variables
+    earlier fixes declared, so that a patch never declares one twice in a module (in a dry run
+    nothing is on disk yet)."""
+    fixed_files = []
+    added: set[str] = set()
+    for target in targets:
+        declared = declared_in(os.path.dirname(target.absolute), target.writer) | added
+        fixed = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold,
+                         frozenset(declared))
+        if fixed.changed:
+            added |= (_variables(target.parser, target.relative, fixed.after)
+                      - _variables(target.parser, target.relative, fixed.before))
+        fixed_files.append(fixed)
+    return fixed_files
+
+
+def _fix_folder_in_worker(targets: Sequence, check_ids: tuple[str, ...], threshold: Applicability) -> list[FileFix]:
+    from checks import ALL_CHECKS  # check functions do not pickle: look them up by id
+
+    return fix_folder(targets, tuple(c for c in ALL_CHECKS if c.id in check_ids), threshold)
 
 
 def _variables(parser: str, path: str, data: bytes) -> set[str]:
@@ -232,10 +268,11 @@ class FixOutcome:
         lines = [f"aiposture: {verb} {len(applied)} finding{'s' if len(applied) != 1 else ''} in {changed} "
                  f"file{'s' if changed != 1 else ''}" + (f" ({detail})" if detail else "") + "."]
         if self.waiting.get("unsafe"):
-            lines.append(f"aiposture: {self.waiting['unsafe']} more with --unsafe-fixes "
+            lines.append(f"aiposture: {self.waiting['unsafe']} more have unsafe fixes: --unsafe-fixes "
                          "(they may change the workload's behaviour: review them).")
         if self.waiting.get("suggestion"):
-            lines.append(f"aiposture: {self.waiting['suggestion']} need a value from you: see them with --suggestions.")
+            lines.append(f"aiposture: {self.waiting['suggestion']} more have fixes that need a value from you: "
+                         "see them with --suggestions.")
         if self.without_fix:
             lines.append(f"aiposture: {self.without_fix} finding{'s have' if self.without_fix != 1 else ' has'} "
                          "no automatic fix (`aiposture scan` lists them).")
@@ -249,38 +286,42 @@ def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool =
     that has one; with `write`, replace the files atomically."""
     from analyzer.engine import discover, scan
 
-    result = scan(paths, select=select, ignore=ignore, jobs=jobs, fixes=True)
+    # A plain scan finds the files worth fixing; fix_file plans and verifies in each of them.
+    result = scan(paths, select=select, ignore=ignore, jobs=jobs)
     targets = {t.relative: t for t in discover(list(paths) or ["."], result.root)[0]}
     outcome = FixOutcome([], repository_prefix(result.root), threshold)
     eligible: set[str] = set()
     for finding in result.findings:
-        if finding.fix is None:
+        if finding.fix_safety is None:
             outcome.without_fix += finding.rule_id != PARSE_ERROR_ID
-        elif finding.fix.applicability >= threshold:
+        elif finding.fix_safety >= threshold:
             eligible.add(finding.path)
         else:
-            label = finding.fix.applicability.label
+            label = finding.fix_safety.label
             outcome.waiting[label] = outcome.waiting.get(label, 0) + 1
-    checks = result.rules
-    # variables declared by the fixes of earlier files of the same folder, so that a patch never
-    # declares one twice in a module (nothing is on disk yet in a dry run)
-    added: dict[str, set[str]] = {}
+    folders: dict[str, list] = {}
     for path in sorted(eligible):
-        target = targets[path]
-        folder = os.path.dirname(target.absolute)
-        declared = declared_in(folder, target.writer) | added.get(folder, set())
-        done = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold,
-                        frozenset(declared))
-        if done.changed:
-            added.setdefault(folder, set()).update(_variables(target.parser, path, done.after)
-                                                   - _variables(target.parser, path, done.before))
-        outcome.files.append(done)
-        if write and done.changed:
+        folders.setdefault(os.path.dirname(targets[path].absolute), []).append(targets[path])
+    groups = list(folders.values())
+    workers = jobs if jobs else (os.cpu_count() or 1)
+    if workers > 1 and len(groups) > 1 and len(eligible) >= 16:
+        from concurrent.futures import ProcessPoolExecutor
+
+        check_ids = tuple(c.id for c in result.rules)
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            done = pool.map(_fix_folder_in_worker, groups, [check_ids] * len(groups), [threshold] * len(groups))
+            outcome.files = [fixed for folder in done for fixed in folder]
+    else:
+        outcome.files = [fixed for group in groups for fixed in fix_folder(group, result.rules, threshold)]
+    for fixed in outcome.files:
+        # left behind although its rule has a fix at this level: the fix failed verification
+        outcome.without_fix += sum(1 for f in fixed.left if f.fix_safety is not None and f.fix_safety >= threshold)
+        if write and fixed.changed:
             try:
-                write_atomically(target.absolute, done.before, done.after)
-                outcome.written.append(path)
+                write_atomically(targets[fixed.path].absolute, fixed.before, fixed.after)
+                outcome.written.append(fixed.path)
             except FileChangedError:
-                outcome.errors.append(f"{path} changed while it was being fixed; it was not written")
+                outcome.errors.append(f"{fixed.path} changed while it was being fixed; it was not written")
             except OSError as error:
-                outcome.errors.append(f"{path} could not be written: {error.strerror}")
+                outcome.errors.append(f"{fixed.path} could not be written: {error.strerror}")
     return outcome

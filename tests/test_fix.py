@@ -51,7 +51,7 @@ def test_golden_diff_applies_with_git(case, tmp_path, monkeypatch, update_golden
     # applied for real, every fixed Terraform file still parses with an independent parser
     assert git("apply", str(tmp_path / "fix.patch"), cwd=repo).returncode == 0
     for fixed in outcome.files:
-        if fixed.path.endswith(".tf"):
+        if fixed.changed and fixed.path.endswith(".tf"):
             hcl2.loads((repo / fixed.path).read_text())
             assert (repo / fixed.path).read_bytes() == fixed.after
 
