@@ -24,7 +24,7 @@ from analyzer.fix import (
 from analyzer.findings import PARSE_ERROR_ID, Finding
 from analyzer.model import ParsedFile
 
-MAX_ROUNDS = 10  # fix, re-scan, fix again: a file converges in one or two rounds in practice
+MAX_ROUNDS = 10  # fix, re-scan, fix again; one fix per resource per round (a notebook has six at most)
 
 
 @lru_cache(maxsize=None)
@@ -112,6 +112,7 @@ class FileFix:
     after: bytes
     applied: list[Finding] = field(default_factory=list)  # the findings fixed, with their fix
     left: list[Finding] = field(default_factory=list)  # findings still there after fixing
+    failed: list[Finding] = field(default_factory=list)  # fixes dropped, each with its fix_note
 
     @property
     def changed(self) -> bool:
@@ -134,6 +135,7 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
         original = handle.read()
     current = original
     applied: list[Finding] = []
+    failed: list[Finding] = []
     attempted: set[tuple] = set()
     findings: list[Finding] = []
     by_id = {c.id: c for c in checks}
@@ -152,6 +154,7 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
             break
         attempted.update(picked.values())  # a fix that fails verification is not tried again
         planned = plan(parsed, current, findings, checks, parser, writer, declared, threshold, set(picked.values()))
+        failed.extend(f for f in planned if f.fix_note and f.key in picked.values())
         chosen: list[Finding] = []
         for finding in planned:
             if finding.fix is not None and not any(
@@ -171,7 +174,7 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     else:
         parsed = _module(parser).parse(relative, current)
         findings = check_file(parsed, checks).findings
-    return FileFix(relative, original, current, applied, findings)
+    return FileFix(relative, original, current, applied, findings, failed)
 
 
 def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicability) -> list[FileFix]:
@@ -276,6 +279,10 @@ class FixOutcome:
         if self.without_fix:
             lines.append(f"aiposture: {self.without_fix} finding{'s have' if self.without_fix != 1 else ' has'} "
                          "no automatic fix (`aiposture scan` lists them).")
+        for fixed in self.files:
+            for finding in fixed.failed:
+                lines.append(f"aiposture: {finding.path}:{finding.span.line}: {finding.rule_id} not fixed: "
+                             f"{finding.fix_note.removeprefix('no fix: ')}")
         lines += [f"aiposture: error: {error}" for error in self.errors]
         return lines
 
@@ -314,8 +321,7 @@ def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool =
     else:
         outcome.files = [fixed for group in groups for fixed in fix_folder(group, result.rules, threshold)]
     for fixed in outcome.files:
-        # left behind although its rule has a fix at this level: the fix failed verification
-        outcome.without_fix += sum(1 for f in fixed.left if f.fix_safety is not None and f.fix_safety >= threshold)
+        outcome.without_fix += len(fixed.failed)
         if write and fixed.changed:
             try:
                 write_atomically(targets[fixed.path].absolute, fixed.before, fixed.after)

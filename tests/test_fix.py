@@ -216,3 +216,11 @@ def test_a_placeholder_variable_is_declared_once_per_module(tmp_path, monkeypatc
     diff = apply_fixes(["."], Applicability.SUGGESTION, select=["AIP108", "AIP109"]).diff
     assert diff.count("var.kms_key_arn") == 2
     assert diff.count('+variable "kms_key_arn"') == 1
+
+
+def test_a_fix_that_cannot_be_made_says_why(tmp_path, monkeypatch):
+    monkeypatch.chdir(copy_case("terraform/malformed", tmp_path))
+    done = subprocess.run([sys.executable, "-m", "analyzer", "fix", "--unsafe-fixes"], capture_output=True, text=True)
+    assert done.returncode == 0
+    assert "broken.tf:1: AIP112 not fixed: the file has syntax errors" in done.stderr
+    assert "+++ b/broken.tf" not in done.stdout and "+++ b/notebook.tf" in done.stdout
