@@ -8,10 +8,12 @@ from __future__ import annotations
 import fnmatch
 import importlib
 import os
-from dataclasses import dataclass
-from typing import Iterable, Sequence
+from dataclasses import dataclass, field, replace
+from typing import Iterable, Mapping, Sequence
 
-from analyzer.check import Check, Context, Status
+from analyzer import suppress
+from analyzer.check import Check, Context, Severity, Status
+from analyzer.config import compile_globs
 from analyzer.errors import UsageError
 from analyzer.findings import PARSE_ERROR_ID, Finding, ScanResult
 from analyzer.model import ParsedFile, Resource
@@ -60,11 +62,15 @@ def scan_root(paths: Sequence[str]) -> str:
     return common if os.path.isdir(common) else os.path.dirname(common)
 
 
-def discover(paths: Sequence[str], root: str) -> tuple[list[Target], list[tuple[str, str]]]:
-    """The files to scan under `paths`, and the ones skipped with the reason."""
+def discover(paths: Sequence[str], root: str,
+             exclude: Sequence[str] = ()) -> tuple[list[Target], list[tuple[str, str]]]:
+    """The files to scan under `paths`, and the ones skipped with the reason. Files and folders
+    matching an `exclude` glob (gitignore-like, relative to `root`) are left out silently, even
+    when named on the command line (so pre-commit's file lists respect them too)."""
     targets: dict[str, Target] = {}
     skipped: list[tuple[str, str]] = []
     real_root = os.path.realpath(root)
+    excluded = compile_globs(exclude) if exclude else lambda path, is_dir=False: False
 
     def relative(path: str) -> str:
         return os.path.relpath(path, root).replace(os.sep, "/")
@@ -75,6 +81,8 @@ def discover(paths: Sequence[str], root: str) -> tuple[list[Target], list[tuple[
             skipped.append((relative(path), "links outside the scanned folder"))
             return
         found = parser_for(os.path.basename(path))
+        if excluded(relative(path)):
+            return
         if found is None:
             if explicit:
                 skipped.append((relative(path), "not a file type aiposture reads"))
@@ -95,7 +103,8 @@ def discover(paths: Sequence[str], root: str) -> tuple[list[Target], list[tuple[
             continue
         for folder, dirs, files in os.walk(os.path.abspath(path)):
             dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS
-                             and not os.path.islink(os.path.join(folder, d)))
+                             and not os.path.islink(os.path.join(folder, d))
+                             and not excluded(relative(os.path.join(folder, d)), True))
             for name in sorted(files):
                 consider(os.path.join(folder, name), explicit=False)
             if "cdktf.json" in files:
@@ -133,6 +142,7 @@ class FileOutcome:
     resources: int
     passed: int
     error: str = ""  # set when the file could not be read
+    suppressed: list[Finding] = field(default_factory=list)  # failures suppressed inline (analyzer.suppress)
 
 
 def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
@@ -181,11 +191,18 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
     `folder` is where the file lives, for what a fix needs to know of its neighbours."""
     parsed = importlib.import_module(parser).parse(path, data)
     outcome = check_file(parsed, checks)
+    suppressions = suppress.find(path, data)  # [] at once when the file has no marker
     if fixes and any(f.fix_safety is not None for f in outcome.findings):
         from analyzer import fixer
 
+        only = None  # fixes only for findings that are not suppressed (verified against all of them)
+        if suppressions:
+            only = {f.key for f in suppress.apply(outcome.findings, suppressions, parsed.resources,
+                                                  ran=[c.id for c in checks]).kept}
         outcome.findings = fixer.plan(parsed, data, outcome.findings, checks, parser, writer,
-                                      fixer.declared_in(folder, writer))
+                                      fixer.declared_in(folder, writer), only=only)
+    if suppressions:
+        suppress.filter_outcome(outcome, path, data, parsed.resources, checks, parsed.framework, suppressions)
     return outcome
 
 
@@ -207,22 +224,63 @@ def scan_target(target: Target, checks: Sequence[Check], fixes: bool = False) ->
                        os.path.dirname(target.absolute))
 
 
-# In a worker process the checks are looked up once by id (functions inside checks do not pickle).
-_WORKER_CHECKS: dict[tuple[str, ...], tuple[Check, ...]] = {}
+# In a worker process the checks are looked up once by id (functions inside checks do not pickle),
+# each with its severity (the configuration may override it).
+_WORKER_CHECKS: dict[tuple[tuple[str, int], ...], tuple[Check, ...]] = {}
 
 
-def _scan_in_worker(target: Target, check_ids: tuple[str, ...], fixes: bool) -> FileOutcome:
+def _scan_in_worker(target: Target, check_ids: tuple[tuple[str, int], ...], fixes: bool) -> FileOutcome:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
-        _WORKER_CHECKS[check_ids] = tuple(c for c in ALL_CHECKS if c.id in check_ids)
+        severities = dict(check_ids)
+        _WORKER_CHECKS[check_ids] = tuple(replace(c, severity=Severity(severities[c.id]))
+                                          for c in ALL_CHECKS if c.id in severities)
     return scan_target(target, _WORKER_CHECKS[check_ids], fixes)
 
 
+def override_severities(checks: Sequence[Check], overrides: Mapping[str, str]) -> tuple[Check, ...]:
+    """The checks with the severities the configuration gives them: {"AIP104": "high"}. Keys are
+    rule selectors; where several match a rule, the most specific (matching fewest rules) wins."""
+    from checks import ALL_CHECKS
+
+    by_rule: dict[str, Severity] = {}
+    matched = [(select_checks(ALL_CHECKS, [selector]), label) for selector, label in overrides.items()]
+    for rules, label in sorted(matched, key=lambda pair: -len(pair[0])):
+        by_rule.update((c.id, Severity.parse(label)) for c in rules)
+    return tuple(replace(c, severity=by_rule[c.id]) if c.id in by_rule else c for c in checks)
+
+
+def _path_rules(per_path_ignores: Sequence[tuple[str, Sequence[str]]]) -> list:
+    """(matcher, rule ids) per configured glob."""
+    from checks import ALL_CHECKS
+
+    return [(compile_globs([glob]), {c.id for c in select_checks(ALL_CHECKS, selectors)})
+            for glob, selectors in per_path_ignores]
+
+
+def ignored_rules(path: str, per_path_ignores: Sequence[tuple[str, Sequence[str]]]) -> set[str]:
+    """The rule ids the configuration ignores in the file at `path` (scan-root relative)."""
+    return {rule for matches, ids in _path_rules(per_path_ignores) if matches(path) for rule in ids}
+
+
+def ignored_by_path(findings: list[Finding], per_path_ignores: Sequence[tuple[str, Sequence[str]]]) -> list[Finding]:
+    """The findings left after dropping the rules each glob ignores in the files it matches."""
+    if not per_path_ignores:
+        return findings
+    tests = _path_rules(per_path_ignores)
+    return [f for f in findings if not any(f.rule_id in ids and matches(f.path) for matches, ids in tests)]
+
+
 def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
-         jobs: int | None = None, fixes: bool = False) -> ScanResult:
+         jobs: int | None = None, fixes: bool = False, exclude: Sequence[str] = (),
+         per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+         severity_overrides: Mapping[str, str] | None = None) -> ScanResult:
     """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
-    a path that does not exist or a bad rule."""
+    a path that does not exist or a bad rule. The configuration's settings (analyzer.config):
+    `exclude` globs leave files out, `per_path_ignores` ((glob, rule selectors) pairs) drop those
+    rules' findings in matching files, `severity_overrides` (rule selector -> severity label)
+    change rules' severities for the whole report."""
     from checks import ALL_CHECKS
 
     paths = list(paths) or ["."]
@@ -230,15 +288,17 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         if not os.path.exists(path):
             raise UsageError(f"no such file or directory: {path}")
     checks = select_checks(ALL_CHECKS, select, ignore)
+    if severity_overrides:
+        checks = override_severities(checks, severity_overrides)
     root = scan_root(paths)
-    targets, skipped = discover(paths, root)
+    targets, skipped = discover(paths, root, exclude)
     result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
 
     workers = jobs if jobs else (os.cpu_count() or 1)
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        check_ids = tuple(c.id for c in checks)
+        check_ids = tuple((c.id, int(c.severity)) for c in checks)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             outcomes = list(pool.map(_scan_in_worker, targets, [check_ids] * len(targets),
                                      [fixes] * len(targets), chunksize=max(1, len(targets) // (workers * 8))))
@@ -252,8 +312,12 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
             continue
         result.findings.extend(outcome.findings)
         result.unknowns.extend(outcome.unknowns)
+        result.suppressed.extend(outcome.suppressed)
         result.resources += outcome.resources
         result.passed += outcome.passed
+    result.findings = ignored_by_path(result.findings, per_path_ignores)
+    result.unknowns = ignored_by_path(result.unknowns, per_path_ignores)
     result.findings.sort(key=Finding.sort_key)
     result.unknowns.sort(key=Finding.sort_key)
+    result.suppressed.sort(key=Finding.sort_key)
     return result

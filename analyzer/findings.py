@@ -29,6 +29,7 @@ class Finding:
     logical_location: str = ""  # e.g. the CDK for Terraform construct path
     fix: Fix | None = None  # verified; set when fixes were asked for and one could be made
     fix_note: str = ""  # why there is no fix although the rule has a remediation
+    suppression: str = ""  # for a finding suppressed inline: the justification ("" when none was given)
 
     @property
     def key(self) -> tuple[str, str, str, str]:
@@ -50,6 +51,8 @@ class ScanResult:
     files: list[str] = field(default_factory=list)  # scanned files, root-relative
     findings: list[Finding] = field(default_factory=list)  # FAIL and parse errors, sorted
     unknowns: list[Finding] = field(default_factory=list)  # UNKNOWN results, sorted
+    # FAIL findings suppressed inline (each with its `suppression`), sorted; never count toward the exit code
+    suppressed: list[Finding] = field(default_factory=list)
     resources: int = 0  # resources of a known kind that were checked
     passed: int = 0  # PASS results
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): too large, unreadable

@@ -13,14 +13,15 @@ import stat
 import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Sequence
+from typing import Mapping, Sequence
 
-from analyzer import docs, kinds
+from analyzer import docs, kinds, suppress
 from analyzer.check import Applicability, Check, RemoveAttr, SetAttr, Status
 from analyzer.fix import (
     Fix, NativeRemove, NativeSet, OverlapError, PatchError, WriteError, apply_edits, apply_unified_diff,
     overlaps, unified_diff,
 )
+from analyzer.changes import repository_prefix
 from analyzer.findings import PARSE_ERROR_ID, Finding
 from analyzer.model import ParsedFile
 
@@ -142,13 +143,15 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     for _ in range(MAX_ROUNDS):
         parsed = _module(parser).parse(relative, current)
         findings = check_file(parsed, checks).findings
+        # a finding suppressed inline is never fixed (all findings still count for verification)
+        fixable = {f.key for f in suppress.kept(relative, current, findings, parsed.resources, checks)}
         # One fix per resource per round: two fixes that each create the same missing block
         # would write it twice. The others are planned again on the new text next round.
         picked: dict[str, tuple] = {}
         for finding in findings:
             check = by_id.get(finding.rule_id)
-            if (finding.key not in attempted and finding.resource not in picked and check is not None
-                    and check.remediation is not None and check.fix_safety >= threshold):
+            if (finding.key in fixable and finding.key not in attempted and finding.resource not in picked
+                    and check is not None and check.remediation is not None and check.fix_safety >= threshold):
                 picked[finding.resource] = finding.key
         if not picked:
             break
@@ -177,16 +180,20 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     return FileFix(relative, original, current, applied, findings, failed)
 
 
-def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicability) -> list[FileFix]:
+def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicability,
+               per_path_ignores: Sequence[tuple[str, Sequence[str]]] = ()) -> list[FileFix]:
     """Fix the files of one folder (one Terraform module) in order, remembering the variables
     earlier fixes declared, so that a patch never declares one twice in a module (in a dry run
     nothing is on disk yet)."""
+    from analyzer.engine import ignored_rules
+
     fixed_files = []
     added: set[str] = set()
     for target in targets:
         declared = declared_in(os.path.dirname(target.absolute), target.writer) | added
-        fixed = fix_file(target.absolute, target.relative, target.parser, target.writer, checks, threshold,
-                         frozenset(declared))
+        ignored = ignored_rules(target.relative, per_path_ignores)
+        fixed = fix_file(target.absolute, target.relative, target.parser, target.writer,
+                         [c for c in checks if c.id not in ignored], threshold, frozenset(declared))
         if fixed.changed:
             added |= (_variables(target.parser, target.relative, fixed.after)
                       - _variables(target.parser, target.relative, fixed.before))
@@ -194,10 +201,11 @@ def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicabil
     return fixed_files
 
 
-def _fix_folder_in_worker(targets: Sequence, check_ids: tuple[str, ...], threshold: Applicability) -> list[FileFix]:
+def _fix_folder_in_worker(targets: Sequence, check_ids: tuple[str, ...], threshold: Applicability,
+                          per_path_ignores: Sequence[tuple[str, Sequence[str]]]) -> list[FileFix]:
     from checks import ALL_CHECKS  # check functions do not pickle: look them up by id
 
-    return fix_folder(targets, tuple(c for c in ALL_CHECKS if c.id in check_ids), threshold)
+    return fix_folder(targets, tuple(c for c in ALL_CHECKS if c.id in check_ids), threshold, per_path_ignores)
 
 
 def _variables(parser: str, path: str, data: bytes) -> set[str]:
@@ -226,20 +234,6 @@ def write_atomically(path: str, expected: bytes, content: bytes) -> None:
 
 class FileChangedError(Exception):
     pass
-
-
-def repository_prefix(root: str) -> str:
-    """The scan root relative to the enclosing git repository ("" at its top or outside one), so
-    patches carry repository-relative paths that `git apply` takes from the top."""
-    folder = os.path.realpath(root)
-    while True:
-        if os.path.exists(os.path.join(folder, ".git")):
-            relative = os.path.relpath(os.path.realpath(root), folder)
-            return "" if relative == "." else relative.replace(os.sep, "/") + "/"
-        parent = os.path.dirname(folder)
-        if parent == folder:
-            return ""
-        folder = parent
 
 
 
@@ -288,14 +282,18 @@ class FixOutcome:
 
 
 def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool = False,
-                select: Sequence[str] = (), ignore: Sequence[str] = (), jobs: int | None = None) -> FixOutcome:
+                select: Sequence[str] = (), ignore: Sequence[str] = (), jobs: int | None = None,
+                exclude: Sequence[str] = (), per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+                severity_overrides: Mapping[str, str] | None = None) -> FixOutcome:
     """Plan (through a scan with fixes) and apply the fixes at or above `threshold` in every file
-    that has one; with `write`, replace the files atomically."""
+    that has one; with `write`, replace the files atomically. `exclude`, `per_path_ignores` and
+    `severity_overrides` are the configuration's, as in analyzer.engine.scan."""
     from analyzer.engine import discover, scan
 
     # A plain scan finds the files worth fixing; fix_file plans and verifies in each of them.
-    result = scan(paths, select=select, ignore=ignore, jobs=jobs)
-    targets = {t.relative: t for t in discover(list(paths) or ["."], result.root)[0]}
+    result = scan(paths, select=select, ignore=ignore, jobs=jobs, exclude=exclude,
+                  per_path_ignores=per_path_ignores, severity_overrides=severity_overrides)
+    targets = {t.relative: t for t in discover(list(paths) or ["."], result.root, exclude)[0]}
     outcome = FixOutcome([], repository_prefix(result.root), threshold)
     eligible: set[str] = set()
     for finding in result.findings:
@@ -316,10 +314,12 @@ def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool =
 
         check_ids = tuple(c.id for c in result.rules)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            done = pool.map(_fix_folder_in_worker, groups, [check_ids] * len(groups), [threshold] * len(groups))
+            done = pool.map(_fix_folder_in_worker, groups, [check_ids] * len(groups), [threshold] * len(groups),
+                            [tuple(per_path_ignores)] * len(groups))
             outcome.files = [fixed for folder in done for fixed in folder]
     else:
-        outcome.files = [fixed for group in groups for fixed in fix_folder(group, result.rules, threshold)]
+        outcome.files = [fixed for group in groups
+                         for fixed in fix_folder(group, result.rules, threshold, per_path_ignores)]
     for fixed in outcome.files:
         outcome.without_fix += len(fixed.failed)
         if write and fixed.changed:

@@ -23,6 +23,21 @@ def _split(values: tuple[str, ...]) -> list[str]:
     return [part.strip() for value in values for part in value.split(",") if part.strip()]
 
 
+def _configure(paths: tuple[str, ...], config_file: str | None, select: tuple[str, ...],
+               ignore: tuple[str, ...]):
+    """The configuration, and the scan's settings from it and the command line. The command line
+    wins: --select replaces the configuration's select and ignore, --ignore replaces its ignore."""
+    from analyzer import config as configuration
+
+    config = configuration.load(list(paths) or ["."], config_file)
+    select, ignore = _split(select), _split(ignore)
+    if not select:
+        select, ignore = list(config.select), ignore or list(config.ignore)
+    return config, {"select": select, "ignore": ignore, "exclude": config.exclude,
+                    "per_path_ignores": config.per_path_ignores,
+                    "severity_overrides": config.severity_overrides}
+
+
 def _use_color(no_color: bool, output: str | None) -> bool:
     if no_color or output or os.environ.get("NO_COLOR"):
         return False
@@ -41,8 +56,9 @@ def main() -> None:
               help="Report format.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
               help="Write the report to this file instead of standard output.")
-@click.option("--fail-on", type=click.Choice(SEVERITIES + ("never",)), default="low", show_default=True,
-              help="Exit with 1 when a finding has this severity or higher.")
+@click.option("--fail-on", type=click.Choice(SEVERITIES + ("never",)), default=None,
+              help="Exit with 1 when a finding has this severity or higher (default: the configuration's "
+                   "fail-on, else low).")
 @click.option("--select", multiple=True, metavar="RULES",
               help="Run only these rules: ids, id prefixes (AIP1) or names, comma-separated.")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Do not run these rules (same forms as --select).")
@@ -52,13 +68,18 @@ def main() -> None:
 @click.option("--no-color", is_flag=True, help="Never colour the text report (NO_COLOR is honoured too).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
               help="Processes for large trees (default: one per CPU).")
-def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs):
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from this file (default: the nearest .aiposture.toml, or "
+                   "pyproject.toml with [tool.aiposture]).")
+def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs, config_file):
     """Scan files and folders (default: the current folder)."""
     from analyzer.check import Severity
     from analyzer.engine import scan as run_scan
     from analyzer.report import render
 
-    result = run_scan(list(paths) or ["."], select=_split(select), ignore=_split(ignore), jobs=jobs,
+    config, settings = _configure(paths, config_file, select, ignore)
+    fail_on = fail_on or config.fail_on or "low"
+    result = run_scan(list(paths) or ["."], **settings, jobs=jobs,
                       fixes=fmt in ("sarif", "markdown"))  # the formats that carry fixes
     report = render(result, fmt, color=_use_color(no_color, output), show_unknown=show_unknown,
                     quiet=quiet)
@@ -83,7 +104,9 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
 @click.option("--select", multiple=True, metavar="RULES", help="Fix only these rules (as in `scan`).")
 @click.option("--ignore", multiple=True, metavar="RULES", help="Do not fix these rules (as in `scan`).")
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for large trees.")
-def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jobs):
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from this file (as in `scan`).")
+def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jobs, config_file):
     """Fix findings with minimal, verified edits: print a diff, or apply it with --write.
 
     Safe fixes only unless --unsafe-fixes; fixes that need a value you must choose (a KMS key, a
@@ -96,8 +119,8 @@ def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jo
         raise UsageError("--suggestions cannot be written: they hold placeholders for your values")
     threshold = (Applicability.SUGGESTION if suggestions else
                  Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE)
-    outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, select=_split(select),
-                          ignore=_split(ignore), jobs=jobs)
+    _, settings = _configure(paths, config_file, select, ignore)
+    outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, **settings, jobs=jobs)
     if not write_files:
         if patch:
             _write(outcome.diff, patch)

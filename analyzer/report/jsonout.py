@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 
 from analyzer.findings import Finding, ScanResult
-from analyzer.report.common import TOOL_NAME, fingerprints, summarize, tool_version
+from analyzer.report.common import TOOL_NAME, Fingerprinter, fingerprints, summarize, tool_version
 
 SCHEMA = "aiposture-report"
 VERSION = 1
@@ -43,6 +43,18 @@ def finding_dict(finding: Finding, fingerprint: str) -> dict:
     }
 
 
+def suppressed_fingerprints(result: ScanResult) -> list[str]:
+    """Fingerprints of `result.suppressed`, numbered after findings and unknowns."""
+    fingerprint = Fingerprinter()
+    for finding in (*result.findings, *result.unknowns):
+        fingerprint(finding)
+    return [fingerprint(f) for f in result.suppressed]
+
+
+def suppressed_dict(finding: Finding, fingerprint: str) -> dict:
+    return {**finding_dict(finding, fingerprint), "justification": finding.suppression}
+
+
 def report_dict(result: ScanResult, *, show_unknown: bool = False) -> dict:
     summary = summarize(result)
     found_prints, unknown_prints = fingerprints(result)
@@ -60,10 +72,12 @@ def report_dict(result: ScanResult, *, show_unknown: bool = False) -> dict:
             "unknowns": summary.unknowns,
             "parse_errors": summary.parse_errors,
             "skipped": summary.skipped,
+            "suppressed": len(result.suppressed),
         },
         "findings": [finding_dict(f, p) for f, p in zip(result.findings, found_prints)],
         "unknowns": [finding_dict(f, p) for f, p in zip(result.unknowns, unknown_prints)] if show_unknown else [],
         "skipped": [{"path": path, "reason": why} for path, why in result.skipped],
+        "suppressed": [suppressed_dict(f, p) for f, p in zip(result.suppressed, suppressed_fingerprints(result))],
     }
 
 

@@ -126,6 +126,8 @@ def render(result: ScanResult, *, color: bool = False, show_unknown: bool = Fals
         facts.append(plural(summary.parse_errors, "parse error"))
     if summary.skipped:
         facts.append(f"{plural(summary.skipped, 'file')} skipped")
+    if result.suppressed:
+        facts.append(f"{len(result.suppressed)} suppressed inline")
     out += [" · ".join(facts), ""]
 
     if result.findings:

@@ -16,6 +16,9 @@ What GitHub needs and what we write (see research/tech.md section 5):
 - GitHub rejects a run with more than 25,000 results: above that, the highest severities are
   kept (failures before unknowns) and a warning notification in `invocations[0]` says how many
   were left out. Skipped files are warning notifications too.
+- Findings suppressed inline (analyzer.suppress) are results too, after the others, with
+  `suppressions: [{"kind": "inSource", "justification": <the reason>}]`: GitHub shows them as
+  dismissed alerts. They never count toward the exit code.
 - `fixes[]`: a finding's verified fix (when the scan computed fixes), its edits as replacements
   with `deletedRegion` in original-file coordinates (GitHub ignores them; reviewdog and IDEs use
   them).
@@ -34,6 +37,7 @@ from analyzer.model import Span
 from analyzer.report.common import (
     INFORMATION_URI, TOOL_NAME, fingerprints, plural, rules_by_id, sentence, tool_version, utf16_len,
 )
+from analyzer.report.jsonout import suppressed_fingerprints
 from analyzer.report.linehash import line_hashes
 from analyzer.text import LineIndex
 
@@ -202,7 +206,8 @@ def _fixes(finding: Finding, index: LineIndex | None) -> list[dict]:
 
 
 def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: str | None,
-                lines: list[str], unknown: bool = False, index: LineIndex | None = None) -> dict:
+                lines: list[str], unknown: bool = False, index: LineIndex | None = None,
+                suppressed: bool = False) -> dict:
     location = {
         "physicalLocation": {
             "artifactLocation": {"uri": artifact_uri(finding.path), "uriBaseId": SRCROOT},
@@ -236,6 +241,11 @@ def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: 
     fixes = _fixes(finding, index)
     if fixes:
         result["fixes"] = fixes
+    if suppressed:
+        suppression = {"kind": "inSource"}
+        if finding.suppression:
+            suppression["justification"] = finding.suppression
+        result["suppressions"] = [suppression]
     return result
 
 
@@ -269,9 +279,12 @@ def sarif_log(result: ScanResult, *, show_unknown: bool = False) -> dict:
         entries = [entries[i] for i in kept]
     for path, why in result.skipped:
         notifications.append(_notification(f"Skipped {path}: {why}", path))
+    # suppressed inline: results with `suppressions`, after the others and within GitHub's limit
+    quiet = [(f, p) for f, p in zip(result.suppressed, suppressed_fingerprints(result)) if f.rule_id in rule_index]
+    quiet = quiet[:max(0, MAX_RESULTS - len(entries))]
 
     wanted: dict[str, int] = {}
-    for finding, _, _ in entries:
+    for finding, _, _ in [*entries, *((f, p, False) for f, p in quiet)]:
         wanted[finding.path] = max(wanted.get(finding.path, 0), finding.span.line)
     hashes = _LineHashes(result.root, wanted)
     indexes = _LineIndexes(result.root)
@@ -281,6 +294,11 @@ def sarif_log(result: ScanResult, *, show_unknown: bool = False) -> dict:
                     result.source_lines(finding.path), unknown,
                     indexes.get(finding.path) if finding.fix is not None else None)
         for finding, fingerprint, unknown in entries
+    ]
+    results += [
+        result_dict(finding, rule_index[finding.rule_id], fingerprint, hashes.get(finding.path, finding.span.line),
+                    result.source_lines(finding.path), suppressed=True)
+        for finding, fingerprint in quiet
     ]
 
     invocation: dict = {"executionSuccessful": True}

@@ -149,6 +149,8 @@ def _summary(result: ScanResult, show_unknown: bool, paint: _Painter) -> str:
         parts.append(f"{summary.unknowns} unknown{hint}.")
     if summary.skipped:
         parts.append(f"Skipped {plural(summary.skipped, 'file')}.")
+    if result.suppressed:
+        parts.append(f"{len(result.suppressed)} suppressed inline.")
     return " ".join(parts)
 
 

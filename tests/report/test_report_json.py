@@ -45,7 +45,7 @@ def test_header_and_summary(scan):
     assert document["summary"] == {
         "files": 2, "resources": 3, "passed": 7, "findings": 5,
         "by_severity": {"critical": 0, "high": 2, "medium": 3, "low": 0, "info": 0},
-        "unknowns": 1, "parse_errors": 2, "skipped": 0,
+        "unknowns": 1, "parse_errors": 2, "skipped": 0, "suppressed": 0,
     }
 
 
