@@ -72,4 +72,11 @@ def apply(result: ScanResult, accepted: frozenset[str]) -> BaselineOutcome:
             kept.append(finding)
     dropped = len(result.findings) - len(kept)
     result.findings[:] = kept
+    result.baselined, result.baseline_gone = dropped, len(accepted - matched)
     return BaselineOutcome(dropped, len(accepted - matched))
+
+
+def accepted_keys(accepted: frozenset[str]) -> frozenset[str]:
+    """The baseline's fingerprints without their occurrence numbers: what a finding is about
+    (`report.common.stable_key`), for callers that judge findings one by one (the fixer)."""
+    return frozenset(fingerprint.split(":", 1)[0] for fingerprint in accepted)

@@ -275,12 +275,13 @@ def ignored_by_path(findings: list[Finding], per_path_ignores: Sequence[tuple[st
 def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
          jobs: int | None = None, fixes: bool = False, exclude: Sequence[str] = (),
          per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
-         severity_overrides: Mapping[str, str] | None = None) -> ScanResult:
+         severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None) -> ScanResult:
     """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
     a path that does not exist or a bad rule. The configuration's settings (analyzer.config):
     `exclude` globs leave files out, `per_path_ignores` ((glob, rule selectors) pairs) drop those
     rules' findings in matching files, `severity_overrides` (rule selector -> severity label)
-    change rules' severities for the whole report."""
+    change rules' severities for the whole report. With `changed_since` (a git revision), only the
+    files changed since then, and the files of the modules they belong to, are scanned."""
     from checks import ALL_CHECKS
 
     paths = list(paths) or ["."]
@@ -292,6 +293,11 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         checks = override_severities(checks, severity_overrides)
     root = scan_root(paths)
     targets, skipped = discover(paths, root, exclude)
+    if changed_since:
+        from analyzer import changes
+
+        keep = changes.affected(changes.changed_files(root, changed_since), [t.relative for t in targets])
+        targets = [t for t in targets if t.relative in keep]
     result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
 
     workers = jobs if jobs else (os.cpu_count() or 1)

@@ -56,7 +56,9 @@ class ScanResult:
     resources: int = 0  # resources of a known kind that were checked
     passed: int = 0  # PASS results
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (path, why): too large, unreadable
-    rules: tuple = ()  # the Checks that ran (analyzer.check.Check), for reporters' rule metadata
+    rules: tuple = ()
+    baselined: int | None = None  # findings a baseline accepted (None: no baseline was used)
+    baseline_gone: int = 0  # baseline entries that no finding matches any more  # the Checks that ran (analyzer.check.Check), for reporters' rule metadata
     _lines: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def source_lines(self, path: str) -> list[str]:

@@ -22,6 +22,7 @@ from analyzer.fix import (
     overlaps, unified_diff,
 )
 from analyzer.changes import repository_prefix
+from analyzer.report.common import stable_key
 from analyzer.findings import PARSE_ERROR_ID, Finding
 from analyzer.model import ParsedFile
 
@@ -126,10 +127,12 @@ def declared_in(folder: str, writer: str) -> frozenset[str]:
 
 
 def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Sequence[Check],
-             threshold: Applicability, declared: frozenset[str] = frozenset()) -> FileFix:
+             threshold: Applicability, declared: frozenset[str] = frozenset(),
+             accepted: frozenset[str] = frozenset()) -> FileFix:
     """Apply every verified fix at or above `threshold` to one file's text, round after round:
     fixes on different resources that do not overlap are applied together (the first wins; the
-    others are planned again on the new text in the next round) until nothing is left to apply."""
+    others are planned again on the new text in the next round) until nothing is left to apply.
+    Findings a baseline accepts (`accepted`: stable keys) are left alone, as suppressed ones are."""
     from analyzer.engine import check_file
 
     with open(absolute, "rb") as handle:
@@ -144,7 +147,8 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
         parsed = _module(parser).parse(relative, current)
         findings = check_file(parsed, checks).findings
         # a finding suppressed inline is never fixed (all findings still count for verification)
-        fixable = {f.key for f in suppress.kept(relative, current, findings, parsed.resources, checks)}
+        fixable = {f.key for f in suppress.kept(relative, current, findings, parsed.resources, checks)
+                   if not accepted or stable_key(f) not in accepted}
         # One fix per resource per round: two fixes that each create the same missing block
         # would write it twice. The others are planned again on the new text next round.
         picked: dict[str, tuple] = {}
@@ -181,7 +185,8 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
 
 
 def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicability,
-               per_path_ignores: Sequence[tuple[str, Sequence[str]]] = ()) -> list[FileFix]:
+               per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
+               accepted: frozenset[str] = frozenset()) -> list[FileFix]:
     """Fix the files of one folder (one Terraform module) in order, remembering the variables
     earlier fixes declared, so that a patch never declares one twice in a module (in a dry run
     nothing is on disk yet)."""
@@ -193,7 +198,7 @@ def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicabil
         declared = declared_in(os.path.dirname(target.absolute), target.writer) | added
         ignored = ignored_rules(target.relative, per_path_ignores)
         fixed = fix_file(target.absolute, target.relative, target.parser, target.writer,
-                         [c for c in checks if c.id not in ignored], threshold, frozenset(declared))
+                         [c for c in checks if c.id not in ignored], threshold, frozenset(declared), accepted)
         if fixed.changed:
             added |= (_variables(target.parser, target.relative, fixed.after)
                       - _variables(target.parser, target.relative, fixed.before))
@@ -202,10 +207,12 @@ def fix_folder(targets: Sequence, checks: Sequence[Check], threshold: Applicabil
 
 
 def _fix_folder_in_worker(targets: Sequence, check_ids: tuple[str, ...], threshold: Applicability,
-                          per_path_ignores: Sequence[tuple[str, Sequence[str]]]) -> list[FileFix]:
+                          per_path_ignores: Sequence[tuple[str, Sequence[str]]],
+                          accepted: frozenset[str]) -> list[FileFix]:
     from checks import ALL_CHECKS  # check functions do not pickle: look them up by id
 
-    return fix_folder(targets, tuple(c for c in ALL_CHECKS if c.id in check_ids), threshold, per_path_ignores)
+    return fix_folder(targets, tuple(c for c in ALL_CHECKS if c.id in check_ids), threshold, per_path_ignores,
+                      accepted)
 
 
 def _variables(parser: str, path: str, data: bytes) -> set[str]:
@@ -284,15 +291,25 @@ class FixOutcome:
 def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool = False,
                 select: Sequence[str] = (), ignore: Sequence[str] = (), jobs: int | None = None,
                 exclude: Sequence[str] = (), per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
-                severity_overrides: Mapping[str, str] | None = None) -> FixOutcome:
+                severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None,
+                baseline: str | None = None) -> FixOutcome:
     """Plan (through a scan with fixes) and apply the fixes at or above `threshold` in every file
     that has one; with `write`, replace the files atomically. `exclude`, `per_path_ignores` and
-    `severity_overrides` are the configuration's, as in analyzer.engine.scan."""
+    `severity_overrides` are the configuration's, as in analyzer.engine.scan; `changed_since`
+    limits the fixes to the files a change affects, and a `baseline` file to the new findings."""
     from analyzer.engine import discover, scan
 
     # A plain scan finds the files worth fixing; fix_file plans and verifies in each of them.
     result = scan(paths, select=select, ignore=ignore, jobs=jobs, exclude=exclude,
-                  per_path_ignores=per_path_ignores, severity_overrides=severity_overrides)
+                  per_path_ignores=per_path_ignores, severity_overrides=severity_overrides,
+                  changed_since=changed_since)
+    accepted: frozenset[str] = frozenset()
+    if baseline:
+        from analyzer import baseline as baselines
+
+        fingerprints = baselines.load(baseline)
+        baselines.apply(result, fingerprints)
+        accepted = baselines.accepted_keys(fingerprints)
     targets = {t.relative: t for t in discover(list(paths) or ["."], result.root, exclude)[0]}
     outcome = FixOutcome([], repository_prefix(result.root), threshold)
     eligible: set[str] = set()
@@ -315,11 +332,11 @@ def apply_fixes(paths: Sequence[str], threshold: Applicability, *, write: bool =
         check_ids = tuple(c.id for c in result.rules)
         with ProcessPoolExecutor(max_workers=workers) as pool:
             done = pool.map(_fix_folder_in_worker, groups, [check_ids] * len(groups), [threshold] * len(groups),
-                            [tuple(per_path_ignores)] * len(groups))
+                            [tuple(per_path_ignores)] * len(groups), [accepted] * len(groups))
             outcome.files = [fixed for folder in done for fixed in folder]
     else:
         outcome.files = [fixed for group in groups
-                         for fixed in fix_folder(group, result.rules, threshold, per_path_ignores)]
+                         for fixed in fix_folder(group, result.rules, threshold, per_path_ignores, accepted)]
     for fixed in outcome.files:
         outcome.without_fix += len(fixed.failed)
         if write and fixed.changed:

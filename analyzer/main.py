@@ -13,7 +13,7 @@ import click
 
 from analyzer import __version__
 
-FORMATS = ("text", "json", "sarif", "markdown")
+FORMATS = ("text", "json", "sarif", "markdown", "github")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -71,7 +71,12 @@ def main() -> None:
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Read the configuration from this file (default: the nearest .aiposture.toml, or "
                    "pyproject.toml with [tool.aiposture]).")
-def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs, config_file):
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Report only findings this baseline does not have (see `aiposture baseline create`).")
+@click.option("--changed-since", metavar="REF",
+              help="Scan only files changed since this git revision, and the modules they belong to.")
+def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs, config_file,
+         baseline, changed_since):
     """Scan files and folders (default: the current folder)."""
     from analyzer.check import Severity
     from analyzer.engine import scan as run_scan
@@ -79,8 +84,12 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
 
     config, settings = _configure(paths, config_file, select, ignore)
     fail_on = fail_on or config.fail_on or "low"
-    result = run_scan(list(paths) or ["."], **settings, jobs=jobs,
+    result = run_scan(list(paths) or ["."], **settings, jobs=jobs, changed_since=changed_since,
                       fixes=fmt in ("sarif", "markdown"))  # the formats that carry fixes
+    if baseline:
+        from analyzer import baseline as baselines
+
+        baselines.apply(result, baselines.load(baseline))
     report = render(result, fmt, color=_use_color(no_color, output), show_unknown=show_unknown,
                     quiet=quiet)
     _write(report, output)
@@ -106,7 +115,11 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
 @click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for large trees.")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Read the configuration from this file (as in `scan`).")
-def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jobs, config_file):
+@click.option("--baseline", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Fix only findings this baseline does not have.")
+@click.option("--changed-since", metavar="REF", help="Fix only files changed since this git revision (as in `scan`).")
+def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jobs, config_file, baseline,
+        changed_since):
     """Fix findings with minimal, verified edits: print a diff, or apply it with --write.
 
     Safe fixes only unless --unsafe-fixes; fixes that need a value you must choose (a KMS key, a
@@ -120,7 +133,8 @@ def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jo
     threshold = (Applicability.SUGGESTION if suggestions else
                  Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE)
     _, settings = _configure(paths, config_file, select, ignore)
-    outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, **settings, jobs=jobs)
+    outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, **settings, jobs=jobs,
+                          changed_since=changed_since, baseline=baseline)
     if not write_files:
         if patch:
             _write(outcome.diff, patch)
@@ -129,6 +143,35 @@ def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jo
     for line in outcome.summary():
         click.echo(line, err=True)
     return EXIT_USAGE if outcome.errors else EXIT_OK
+
+
+@main.group()
+def baseline():
+    """Accept today's findings so that scans report only new ones."""
+
+
+@baseline.command("create")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True), default=".aiposture-baseline.json",
+              show_default=True, help="The baseline file to write.")
+@click.option("--select", multiple=True, metavar="RULES", help="Rules to run (as in `scan`).")
+@click.option("--ignore", multiple=True, metavar="RULES", help="Rules not to run (as in `scan`).")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from this file (as in `scan`).")
+def create_baseline(paths, output, select, ignore, config_file):
+    """Write the current findings' fingerprints to a baseline file.
+
+    Use it with `aiposture scan --baseline FILE` from the same folder: fingerprints hold no line
+    numbers, so edits elsewhere in a file do not make its accepted findings new."""
+    from analyzer import baseline as baselines
+    from analyzer.engine import scan as run_scan
+
+    _, settings = _configure(paths, config_file, select, ignore)
+    result = run_scan(list(paths) or ["."], **settings)
+    _write(baselines.create(result), output)
+    click.echo(f"aiposture: wrote {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
+               f"to {output}", err=True)
+    return EXIT_OK
 
 
 def _write(report: str, output: str | None) -> None:

@@ -1,7 +1,6 @@
 """Baselines, --changed-since and GitHub annotations, at the module level (the CLI and a whole
 pull request are played in tests/test_pull_request.py)."""
 import json
-import os
 import subprocess
 
 import pytest

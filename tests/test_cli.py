@@ -50,6 +50,8 @@ def test_a_clean_tree_exits_0(tmp_path, monkeypatch, capsys):
     (["scan", ".", "--fail-on", "severe"], "'severe' is not one of"),
     (["scan", ".", "--bogus"], "--bogus"),
     (["explain", "AIP999"], "unknown rule 'AIP999'"),
+    (["scan", ".", "--baseline", "no-such-baseline.json"], "baseline no-such-baseline.json: no such file"),
+    (["scan", ".", "--changed-since", "no-such-revision"], "--changed-since:"),
     (["frobnicate"], "frobnicate"),
 ])
 def test_usage_errors_are_one_line_and_exit_2(args, message):
@@ -61,7 +63,7 @@ def test_usage_errors_are_one_line_and_exit_2(args, message):
 
 
 def test_output_file_and_formats(tmp_path):
-    for fmt in ("text", "json", "sarif", "markdown"):
+    for fmt in ("text", "json", "sarif", "markdown", "github"):
         target = tmp_path / f"report.{fmt}"
         code, out, err = aiposture("scan", "terraform/notebook-defaults", "--format", fmt, "--output", str(target))
         assert code == 1, err

@@ -1,4 +1,4 @@
-"""Reporters: a ScanResult rendered as text, JSON, SARIF or Markdown.
+"""Reporters: a ScanResult rendered as text, JSON, SARIF, Markdown or GitHub workflow commands.
 
 Each format lives in its own module and is imported only when asked for, so a scan that prints
 text never loads the SARIF code. Every reporter is a pure function of the ScanResult (plus the
@@ -12,13 +12,14 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from analyzer.findings import ScanResult
 
-FORMATS = ("text", "json", "sarif", "markdown")
-_MODULES = {"text": "text", "json": "jsonout", "sarif": "sarif", "markdown": "markdown"}
+FORMATS = ("text", "json", "sarif", "markdown", "github")
+_MODULES = {"text": "text", "json": "jsonout", "sarif": "sarif", "markdown": "markdown", "github": "github"}
 
 
 def render(result: "ScanResult", fmt: str, *, color: bool = False, show_unknown: bool = False,
            quiet: bool = False) -> str:
-    """The report in format `fmt` ("text", "json", "sarif" or "markdown"), ending with a newline.
+    """The report in format `fmt` (one of FORMATS), ending with a newline (or empty for "github"
+    when there is nothing to annotate).
 
     `color` adds ANSI colours (text only). `show_unknown` adds the UNKNOWN results: their own
     section in text and Markdown, the `unknowns` array in JSON, `kind: "review"` results in SARIF.

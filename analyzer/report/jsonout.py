@@ -73,6 +73,8 @@ def report_dict(result: ScanResult, *, show_unknown: bool = False) -> dict:
             "parse_errors": summary.parse_errors,
             "skipped": summary.skipped,
             "suppressed": len(result.suppressed),
+            **({"baseline": {"accepted": result.baselined, "gone": result.baseline_gone}}
+               if result.baselined is not None else {}),
         },
         "findings": [finding_dict(f, p) for f, p in zip(result.findings, found_prints)],
         "unknowns": [finding_dict(f, p) for f, p in zip(result.unknowns, unknown_prints)] if show_unknown else [],

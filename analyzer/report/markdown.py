@@ -128,6 +128,8 @@ def render(result: ScanResult, *, color: bool = False, show_unknown: bool = Fals
         facts.append(f"{plural(summary.skipped, 'file')} skipped")
     if result.suppressed:
         facts.append(f"{len(result.suppressed)} suppressed inline")
+    if result.baselined is not None:
+        facts.append(f"{result.baselined} accepted by the baseline, {result.baseline_gone} of its findings gone")
     out += [" · ".join(facts), ""]
 
     if result.findings:

@@ -151,6 +151,8 @@ def _summary(result: ScanResult, show_unknown: bool, paint: _Painter) -> str:
         parts.append(f"Skipped {plural(summary.skipped, 'file')}.")
     if result.suppressed:
         parts.append(f"{len(result.suppressed)} suppressed inline.")
+    if result.baselined is not None:
+        parts.append(f"The baseline accepted {result.baselined}; {result.baseline_gone} of its findings are gone.")
     return " ".join(parts)
 
 

@@ -111,8 +111,8 @@ def test_the_real_catalog_documents_itself():
     assert docs.rules_table(ALL_CHECKS).count("\n") == len(ALL_CHECKS) + 1
 
 
-def test_render_knows_four_formats(scan):
-    assert FORMATS == ("text", "json", "sarif", "markdown")
+def test_render_knows_every_format(scan):
+    assert FORMATS == ("text", "json", "sarif", "markdown", "github")
     for fmt in FORMATS:
         assert render(scan, fmt).endswith("\n")
     with pytest.raises(ValueError, match="unknown report format 'xml'"):
