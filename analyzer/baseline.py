@@ -8,6 +8,7 @@ so create and use a baseline from the same folder (the repository root, in CI).
 from __future__ import annotations
 
 import json
+import os
 from dataclasses import dataclass
 
 from analyzer.errors import UsageError
@@ -32,6 +33,13 @@ def create(result: ScanResult) -> str:
             + body + ("\n" if body else "") + "  ]\n}\n")
 
 
+class Accepted(frozenset):
+    """A baseline's fingerprints; `where` maps each to the (rule id, path) its entry names, so
+    that entries a scan did not look at (another file, a rule that did not run) are not gone."""
+
+    where: dict[str, tuple[str, str]] = {}
+
+
 def load(path: str) -> frozenset[str]:
     """The fingerprints a baseline file accepts. Raises UsageError (one line) when it cannot be read."""
     try:
@@ -49,7 +57,10 @@ def load(path: str) -> frozenset[str]:
     if not isinstance(entries, list) or not all(isinstance(e, dict) and isinstance(e.get("fingerprint"), str)
                                                 for e in entries):
         raise UsageError(f"baseline {path}: \"findings\" must be a list of objects with a \"fingerprint\"")
-    return frozenset(e["fingerprint"] for e in entries)
+    accepted = Accepted(e["fingerprint"] for e in entries)
+    accepted.where = {e["fingerprint"]: (e["rule_id"], e["path"]) for e in entries
+                      if isinstance(e.get("rule_id"), str) and isinstance(e.get("path"), str)}
+    return accepted
 
 
 @dataclass(frozen=True)
@@ -72,8 +83,20 @@ def apply(result: ScanResult, accepted: frozenset[str]) -> BaselineOutcome:
             kept.append(finding)
     dropped = len(result.findings) - len(kept)
     result.findings[:] = kept
-    result.baselined, result.baseline_gone = dropped, len(accepted - matched)
-    return BaselineOutcome(dropped, len(accepted - matched))
+    where = getattr(accepted, "where", {})
+    ran, scanned = {c.id for c in result.rules}, set(result.files)
+
+    def looked_at(fingerprint: str) -> bool:
+        # an entry is gone only if the scan could have found it: its rule ran, and its file was
+        # scanned or no longer exists (not one left out by --changed-since, the paths or exclude)
+        if fingerprint not in where:
+            return True
+        rule_id, path = where[fingerprint]
+        return rule_id in ran and (path in scanned or not os.path.exists(os.path.join(result.root, path)))
+
+    gone = sum(1 for fingerprint in accepted - matched if looked_at(fingerprint))
+    result.baselined, result.baseline_gone = dropped, gone
+    return BaselineOutcome(dropped, gone)
 
 
 def accepted_keys(accepted: frozenset[str]) -> frozenset[str]:

@@ -18,7 +18,8 @@ MODULE_FILES = (".tf", ".tf.json", ".tfvars", ".tfvars.json")
 
 def _git(args: list[str], cwd: str) -> str:
     try:
-        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True, timeout=60)
+        done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True,
+                              errors="surrogateescape", timeout=60)
     except FileNotFoundError:
         raise UsageError("--changed-since needs git, which is not installed") from None
     except subprocess.TimeoutExpired:
@@ -39,7 +40,7 @@ def changed_files(root: str, ref: str) -> set[str]:
     found = set()
     for name in filter(None, names):
         absolute = os.path.realpath(os.path.join(top, name))
-        if absolute == real_root or absolute.startswith(real_root + os.sep):
+        if absolute == real_root or absolute.startswith(os.path.join(real_root, "")):
             found.add(os.path.relpath(absolute, real_root).replace(os.sep, "/"))
     return found
 

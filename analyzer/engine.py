@@ -56,7 +56,7 @@ def scan_root(paths: Sequence[str]) -> str:
     the paths' common parent."""
     cwd = os.path.realpath(os.getcwd())
     resolved = [os.path.realpath(p) for p in paths]
-    if all(p == cwd or p.startswith(cwd + os.sep) for p in resolved):
+    if all(p == cwd or p.startswith(os.path.join(cwd, "")) for p in resolved):
         return cwd
     common = os.path.commonpath(resolved)
     return common if os.path.isdir(common) else os.path.dirname(common)
@@ -73,11 +73,15 @@ def discover(paths: Sequence[str], root: str,
     excluded = compile_globs(exclude) if exclude else lambda path, is_dir=False: False
 
     def relative(path: str) -> str:
-        return os.path.relpath(path, root).replace(os.sep, "/")
+        found = os.path.relpath(path, root)
+        if found == os.pardir or found.startswith(os.pardir + os.sep):
+            # reached through a link to a folder (the root is resolved): where the file really is
+            found = os.path.relpath(os.path.realpath(path), real_root)
+        return found.replace(os.sep, "/")
 
     def consider(path: str, explicit: bool) -> None:
         real = os.path.realpath(path)
-        if real != real_root and not real.startswith(real_root + os.sep):
+        if real != real_root and not real.startswith(os.path.join(real_root, "")):
             skipped.append((relative(path), "links outside the scanned folder"))
             return
         found = parser_for(os.path.basename(path))

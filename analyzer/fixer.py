@@ -222,6 +222,7 @@ def _variables(parser: str, path: str, data: bytes) -> set[str]:
 def write_atomically(path: str, expected: bytes, content: bytes) -> None:
     """Replace `path` with `content` if it still holds `expected`; keep its mode. Raises
     FileChangedError when someone changed the file since it was scanned."""
+    path = os.path.realpath(path)  # a link (inside the scanned folder) stays a link to the fixed file
     with open(path, "rb") as handle:
         if handle.read() != expected:
             raise FileChangedError(path)

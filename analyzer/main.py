@@ -178,11 +178,19 @@ def _write(report: str, output: str | None) -> None:
     if not output:
         click.echo(report, nl=not report.endswith("\n"))
         return
+    from analyzer.errors import UsageError
+
     folder = os.path.dirname(os.path.abspath(output))
     temporary = os.path.join(folder, f".{os.path.basename(output)}.{os.getpid()}.tmp")
-    with open(temporary, "w", encoding="utf-8", newline="\n") as handle:
-        handle.write(report)
-    os.replace(temporary, output)  # atomic: a reader never sees half a report
+    try:
+        # surrogateescape: a patch carries the scanned files' bytes that are not UTF-8 as they are
+        with open(temporary, "w", encoding="utf-8", errors="surrogateescape", newline="\n") as handle:
+            handle.write(report)
+        os.replace(temporary, output)  # atomic: a reader never sees half a report
+    except OSError as error:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise UsageError(f"cannot write {output}: {error.strerror or error}") from None
 
 
 @main.command()
