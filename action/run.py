@@ -13,6 +13,7 @@ from __future__ import annotations
 import collections
 import json
 import os
+import re
 import shlex
 import subprocess
 import sys
@@ -162,9 +163,10 @@ def pr_text(fixed: list[dict], suggestions: list[dict], suggestion_diff: str) ->
                   "These need a value only you know (a KMS key, a subnet) and were not applied:", "",
                   *map(describe, suggestions), ""]
         if suggestion_diff:
+            fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", suggestion_diff)), default=0) + 1)
             lines += ["<details><summary>Suggested changes, with placeholders "
-                      "(<code>aiposture fix --suggestions</code>)</summary>", "", "```diff",
-                      suggestion_diff.rstrip("\n"), "```", "", "</details>", ""]
+                      "(<code>aiposture fix --suggestions</code>)</summary>", "", fence + "diff",
+                      suggestion_diff.rstrip("\n"), fence, "", "</details>", ""]
     body = "\n".join(lines)
     if len(body) > BODY_LIMIT:
         body = body[:BODY_LIMIT] + "\n\n(truncated: run `aiposture fix --suggestions` for the rest)\n"

@@ -130,6 +130,8 @@ def _validate(table: Any, path: str, where: str) -> Config:
             raise fail(key, f"must be a list of rule ids or names, not {_type(value)}", table)
         for selector in value:
             try:
+                if not selector.strip():  # a prefix of every id: it would match every rule
+                    raise UsageError(selector)
                 select_checks(ALL_CHECKS, [selector])
             except UsageError:
                 raise fail(key, f"unknown rule {selector!r} (see `aiposture rules`)", table) from None

@@ -50,6 +50,15 @@ def parser_for(name: str) -> tuple[str, str, str] | None:
     return None
 
 
+def _utf8(text: str) -> bool:
+    """False for a name with bytes the file system could not decode (kept as surrogates)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def scan_root(paths: Sequence[str]) -> str:
     """The folder findings are reported relative to: the working directory when every path is
     inside it (so SARIF paths are repository-relative when run from the repository root), else
@@ -86,6 +95,10 @@ def discover(paths: Sequence[str], root: str,
             return
         found = parser_for(os.path.basename(path))
         if excluded(relative(path)):
+            return
+        if found is not None and not _utf8(relative(path)):
+            # reports are UTF-8 (JSON, SARIF): say so here rather than fail while writing them
+            skipped.append((relative(path).encode("utf-8", "replace").decode("utf-8"), "its name is not valid UTF-8"))
             return
         if found is None:
             if explicit:

@@ -229,8 +229,8 @@ def find(path: str, data: bytes) -> list[Suppression]:
     for start, end, _, _ in found:
         line_start = index.line_start(start)
         if data[line_start:start].strip() == b"":
-            alone.add(start)
             if data[end:index.next_line_start(max(end - 1, start))].strip() == b"":
+                alone.add(start)
                 comment_only.update(range(index.position(start)[0], index.position(end)[0] + 1))
 
     suppressions = []

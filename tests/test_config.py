@@ -264,3 +264,17 @@ def test_fix_leaves_rules_ignored_for_a_path_alone(tree):
     (tree / ".aiposture.toml").write_text('[per-path-ignores]\n"legacy/**" = ["AIP102"]\n')
     diff = aiposture("fix", "--unsafe-fixes", "legacy")[1]
     assert "direct_internet_access" in changed(diff) and "root_access" not in changed(diff)
+
+
+@pytest.mark.parametrize("text, message", [
+    ('ignore = [""]', "ignore: unknown rule ''"),
+    ('select = ["AIP101", " "]', "select: unknown rule ' '"),
+    ('[severity-overrides]\n"" = "low"', "[severity-overrides] \"\": unknown rule ''"),
+    ('[per-path-ignores]\n"legacy/**" = [""]', "[per-path-ignores] \"legacy/**\": unknown rule ''"),
+])
+def test_an_empty_rule_selector_is_an_error_not_every_rule(tree, text, message):
+    # "" is a prefix of every id: accepted, it would silently ignore (or override) every rule
+    (tree / ".aiposture.toml").write_text(text + "\n")
+    with pytest.raises(config.UsageError) as error:
+        load(["."])
+    assert message in str(error.value)

@@ -149,3 +149,19 @@ def test_files_whose_only_common_folder_is_the_filesystem_root_are_scanned(tmp_p
     assert result.root == os.sep and result.skipped == []
     assert len(result.files) == 2 and all(not f.startswith("/") for f in result.files)
     assert {f.path for f in result.findings} == set(result.files)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_not_a_crash(tmp_path, monkeypatch):
+    import json
+
+    from analyzer.main import run
+
+    name = os.fsdecode(b"bad\xff.tf")
+    (tmp_path / name).write_text('resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n')
+    (tmp_path / "good.tf").write_text('resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n')
+    monkeypatch.chdir(tmp_path)
+    for fmt in ("json", "sarif", "markdown", "text"):
+        assert run(["scan", "--format", fmt, "--output", f"out.{fmt}", "-q"]) == 1
+    report = json.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert {f["path"] for f in report["findings"]} == {"good.tf"}
+    assert [s["reason"] for s in report["skipped"]] == ["its name is not valid UTF-8"]

@@ -36,13 +36,13 @@ def _code(text: str) -> str:
     """`text` as an inline code span in a table cell."""
     if not text:
         return ""
-    ticks = "``" if "`" in text else "`"
+    ticks = "`" * (max((len(run) for run in re.findall(r"`+", text)), default=0) + 1)
     pad = " " if text.startswith("`") or text.endswith("`") else ""
     return f"{ticks}{pad}{' '.join(text.split()).replace('|', chr(92) + '|')}{pad}{ticks}"
 
 
 def _link(finding: Finding) -> str:
-    label = cell(f"{finding.path}:{finding.span.line}")
+    label = cell(f"{finding.path}:{finding.span.line}").replace("[", "\\[").replace("]", "\\]")
     return f"[{label}]({quote(finding.path, safe='/')}#L{finding.span.line})"
 
 

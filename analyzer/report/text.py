@@ -91,7 +91,7 @@ def snippet(line: str, start: int, end: int, *, mask: bool = False) -> tuple[str
 
 def _header(finding: Finding, paint: _Painter) -> str:
     span = finding.span
-    where = paint(f"{finding.path}:{span.line}:{span.col}", "bold")
+    where = paint(clean(f"{finding.path}:{span.line}:{span.col}"), "bold")
     severity = paint(f"[{finding.severity.label}]", finding.severity)
     text = f"{where}  {paint(finding.rule_id, 'bold')} {severity} {clean(finding.message)}"
     if finding.resource:
