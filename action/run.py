@@ -30,6 +30,18 @@ def read(name: str, default: str = "") -> str:
     return value or default
 
 
+def words(name: str, default: str = "") -> list[str]:
+    """An input holding shell words (paths, args), split as a shell would."""
+    try:
+        return shlex.split(read(name, default))
+    except ValueError as error:  # an unbalanced quote
+        raise InputError(f"the {name} input is not valid shell words ({error}): quote or escape it") from None
+
+
+class InputError(Exception):
+    """An input the action cannot use: reported as one ::error:: line, exit code 2."""
+
+
 def flag(name: str) -> bool:
     return read(name, "false").lower() in ("true", "yes", "1")
 
@@ -81,16 +93,16 @@ def filter_options() -> list[str]:
 
 
 def paths() -> list[str]:
-    return shlex.split(read("paths", "."))
+    return words("paths", ".")
 
 
 def scan_commands(sarif: str, markdown: str) -> tuple[list[str], list[str]]:
     """The SARIF scan (its exit code follows fail-on) and the Markdown scan (never fails)."""
-    common = filter_options() + shlex.split(read("args"))
+    common = filter_options() + words("args")
     fail_on = ["--fail-on", read("fail-on")] if read("fail-on") else []  # else the config's, else low
     sarif_scan = ["aiposture", "scan", *paths(), "--format", "sarif", "--output", sarif, *fail_on] + common
-    markdown_scan = (["aiposture", "scan", *paths(), "--format", "markdown", "--output", markdown,
-                      "--fail-on", "never"] + common)
+    markdown_scan = (["aiposture", "scan", *paths(), "--format", "markdown", "--output", markdown] + common
+                     + ["--fail-on", "never"])  # last, so a --fail-on in `args` cannot fail this one
     return sarif_scan, markdown_scan
 
 
@@ -162,14 +174,17 @@ def pr_text(fixed: list[dict], suggestions: list[dict], suggestion_diff: str) ->
         lines += [f"### Suggestions for you ({len(suggestions)})", "",
                   "These need a value only you know (a KMS key, a subnet) and were not applied:", "",
                   *map(describe, suggestions), ""]
-        if suggestion_diff:
-            fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", suggestion_diff)), default=0) + 1)
-            lines += ["<details><summary>Suggested changes, with placeholders "
-                      "(<code>aiposture fix --suggestions</code>)</summary>", "", fence + "diff",
-                      suggestion_diff.rstrip("\n"), fence, "", "</details>", ""]
     body = "\n".join(lines)
-    if len(body) > BODY_LIMIT:
-        body = body[:BODY_LIMIT] + "\n\n(truncated: run `aiposture fix --suggestions` for the rest)\n"
+    if suggestions and suggestion_diff:
+        fence = "`" * max(3, max((len(run) for run in re.findall(r"`+", suggestion_diff)), default=0) + 1)
+        details = "\n".join(["<details><summary>Suggested changes, with placeholders "
+                             "(<code>aiposture fix --suggestions</code>)</summary>", "", fence + "diff",
+                             suggestion_diff.rstrip("\n"), fence, "", "</details>", ""])
+        # a diff too long for the body is left out whole, never cut inside its block
+        body += "\n" + details if len(body) + len(details) < BODY_LIMIT else \
+            "\n(The suggested changes are too long for this description: run `aiposture fix --suggestions`.)\n"
+    if len(body) > BODY_LIMIT:  # the lists alone are too long: cut between lines
+        body = body[: body.rfind("\n", 0, BODY_LIMIT)] + "\n\n(truncated: run `aiposture scan` for the rest)\n"
     return title, body
 
 
@@ -232,4 +247,8 @@ if __name__ == "__main__":
     steps = {"scan": scan, "fix": fix, "gate": gate}
     if len(sys.argv) != 2 or sys.argv[1] not in steps:
         sys.exit(f"usage: {sys.argv[0]} {'|'.join(steps)}")
-    sys.exit(steps[sys.argv[1]]())
+    try:
+        sys.exit(steps[sys.argv[1]]())
+    except InputError as error:
+        print(f"::error::aiposture: {error}", flush=True)
+        sys.exit(2)

@@ -145,6 +145,29 @@ def test_scan_commands_pass_optional_inputs_only_when_set(run_module, monkeypatc
                      "--select", "AIP1", "--show-unknown"]
 
 
+def test_a_fail_on_in_args_cannot_fail_the_summary_scan(run_module, monkeypatch):
+    monkeypatch.setenv("INPUT_ARGS", "--fail-on low")
+    _, markdown = run_module.scan_commands("out.sarif", "s.md")
+    assert markdown[-2:] == ["--fail-on", "never"]  # click takes the last value
+
+
+def test_unbalanced_quotes_in_an_input_are_one_clear_error(run_module, monkeypatch):
+    monkeypatch.setenv("INPUT_PATHS", "infra o'brien")
+    with pytest.raises(run_module.InputError, match="the paths input is not valid shell words"):
+        run_module.paths()
+
+
+def test_a_long_pull_request_body_never_cuts_inside_the_diff(run_module):
+    finding = {"rule_id": "AIP104", "rule_name": "n", "severity": "medium", "path": "a.tf", "resource": "r",
+               "message": "m"}
+    diff = "--- a/a.tf\n+++ b/a.tf\n" + "+x = 1\n" * 20_000
+    _, body = run_module.pr_text([finding], [finding], diff)
+    assert len(body) < run_module.BODY_LIMIT + 200
+    assert "```" not in body and "too long for this description" in body
+    _, short = run_module.pr_text([finding], [finding], "--- a/a.tf\n+++ b/a.tf\n+x = 1\n")
+    assert short.count("```") == 2
+
+
 # --- the steps, run as GitHub runs them ----------------------------------------------------------
 
 FAKE_GH = textwrap.dedent("""\
@@ -332,3 +355,10 @@ def test_fix_step_with_nothing_to_fix(runner):
     assert runner.gh_calls() == []
     assert git(runner.workspace, "branch", "--list", "aiposture/fixes") == ""
     assert runner.outputs() == {"fixed": "0"}
+
+
+def test_scan_step_with_an_unusable_input_is_one_error_line(runner):
+    failed = runner.step("scan", paths="infra o'brien")
+    assert failed.returncode == 2
+    assert "::error::aiposture: the paths input is not valid shell words" in failed.stdout
+    assert "Traceback" not in failed.stderr
