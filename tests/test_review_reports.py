@@ -73,3 +73,10 @@ def test_pr_body_fence_is_longer_than_backticks_in_the_diff():
     _, body = action_run.pr_text([finding], [finding], diff)
     fences = re.findall(r"^(`{3,})(?:diff)?$", body, re.M)
     assert fences and len(fences[0]) > 3 and fences[0] == fences[-1], body
+
+
+def test_markdown_cells_do_not_turn_scanned_values_into_links():
+    from analyzer.report.markdown import cell
+
+    assert cell('`x` is "[click](https://example.invalid)"') == '`x` is "\\[click\\](https://example.invalid)"'
+    assert cell("a\\[b") == "a\\\\\\[b"

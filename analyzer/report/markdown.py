@@ -27,9 +27,11 @@ ICONS = {
 
 
 def cell(text: str) -> str:
-    """Text safe inside a table cell: one line, pipes escaped, no raw HTML."""
+    """Text safe inside a table cell: one line, pipes escaped, no raw HTML, and no links made of
+    scanned values (`[text](url)` in a Terraform string must not render as a disguised link)."""
     text = " ".join(text.split())
-    return text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+            .replace("[", "\\[").replace("]", "\\]"))
 
 
 def _code(text: str) -> str:
@@ -42,7 +44,7 @@ def _code(text: str) -> str:
 
 
 def _link(finding: Finding) -> str:
-    label = cell(f"{finding.path}:{finding.span.line}").replace("[", "\\[").replace("]", "\\]")
+    label = cell(f"{finding.path}:{finding.span.line}")
     return f"[{label}]({quote(finding.path, safe='/')}#L{finding.span.line})"
 
 
