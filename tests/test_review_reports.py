@@ -80,3 +80,4 @@ def test_markdown_cells_do_not_turn_scanned_values_into_links():
 
     assert cell('`x` is "[click](https://example.invalid)"') == '`x` is "\\[click\\](https://example.invalid)"'
     assert cell("a\\[b") == "a\\\\\\[b"
+    assert cell("`var.ids[0]` is [x]") == "`var.ids[0]` is \\[x\\]"  # code spans show as written

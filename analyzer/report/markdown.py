@@ -26,12 +26,24 @@ ICONS = {
 }
 
 
+_CODE_SPAN = re.compile(r"(`+)(.+?)\1")
+
+
 def cell(text: str) -> str:
     """Text safe inside a table cell: one line, pipes escaped, no raw HTML, and no links made of
     scanned values (`[text](url)` in a Terraform string must not render as a disguised link)."""
     text = " ".join(text.split())
-    return (text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
-            .replace("[", "\\[").replace("]", "\\]"))
+    text = text.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+    # brackets are escaped outside code spans only: inside them a backslash would show
+    out, done = [], 0
+    for span in _CODE_SPAN.finditer(text):
+        out += [_no_links(text[done:span.start()]), span.group(0)]
+        done = span.end()
+    return "".join(out) + _no_links(text[done:])
+
+
+def _no_links(text: str) -> str:
+    return text.replace("[", "\\[").replace("]", "\\]")
 
 
 def _code(text: str) -> str:
