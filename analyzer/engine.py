@@ -1,13 +1,14 @@
 """The scan: discover files, parse each, run the checks, collect findings.
 
 Every stage is a plain function over plain data. Large trees are parsed and checked in a process
-pool, one file per task; each task returns only its findings, which are small to send back.
+pool, one folder (a Terraform module, evaluated as a whole) per task; each task returns only its findings, which are small to send back.
 """
 from __future__ import annotations
 
 import fnmatch
 import importlib
 import os
+import re
 from dataclasses import dataclass, field, replace
 from typing import Iterable, Mapping, Sequence
 
@@ -39,6 +40,8 @@ class Target:
     framework: str
     parser: str
     writer: str
+    # a folder another scanned file calls as a local module: its variables come from the caller
+    child_module: bool = False
 
 
 def parser_for(name: str) -> tuple[str, str, str] | None:
@@ -205,21 +208,49 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
                 fixes: bool = False, folder: str = "") -> FileOutcome:
     """Parse and check one file's bytes; with `fixes`, attach a verified fix to each finding that
     can have one (the parsed tree and the bytes are at hand here, so nothing is read twice).
-    `folder` is where the file lives, for what a fix needs to know of its neighbours."""
+    `folder` is where the file lives, for what a fix needs to know of its neighbours. Terraform
+    variables and locals are evaluated within this one file (a scan evaluates a whole folder)."""
     parsed = importlib.import_module(parser).parse(path, data)
-    outcome = check_file(parsed, checks)
+    evaluated = evaluate_folder([parsed], None)[0]
+    return check_parsed(parsed, evaluated, data, parser, writer, checks, fixes, folder)
+
+
+def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False) -> list[ParsedFile]:
+    """The Terraform files of one module folder with their variables and locals evaluated
+    (tfvars are read from `folder` when given). Other frameworks are returned as they are.
+
+    In a `child_module` every variable is Unknown: its caller decides the value (calls are not
+    evaluated yet), and Terraform reads tfvars files for the root module only."""
+    terraform = [p for p in files if p.framework == "terraform"]
+    if not terraform:
+        return list(files)
+    from parsers.terraform import evaluate
+
+    tfvars = evaluate.read_tfvars(folder) if folder and not child_module else {}
+    module = evaluate.Module(terraform, tfvars if tfvars is not None else {})
+    if tfvars is None or child_module:  # a bad tfvars file, or a child module: no value can be trusted
+        module.variables = {name: None for name in module.variables}
+    return [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
+
+
+def check_parsed(parsed: ParsedFile, evaluated: ParsedFile, data: bytes, parser: str, writer: str,
+                 checks: Sequence[Check], fixes: bool = False, folder: str = "") -> FileOutcome:
+    """Check one file: `evaluated` is what the checks judge; fixes are written on `parsed`, the
+    file as it is written (an evaluated value is not text the writer may touch)."""
+    outcome = check_file(evaluated, checks)
+    path = parsed.path
     suppressions = suppress.find(path, data)  # [] at once when the file has no marker
     if fixes and any(f.fix_safety is not None for f in outcome.findings):
         from analyzer import fixer
 
         only = None  # fixes only for findings that are not suppressed (verified against all of them)
         if suppressions:
-            only = {f.key for f in suppress.apply(outcome.findings, suppressions, parsed.resources,
+            only = {f.key for f in suppress.apply(outcome.findings, suppressions, evaluated.resources,
                                                   ran=[c.id for c in checks]).kept}
         outcome.findings = fixer.plan(parsed, data, outcome.findings, checks, parser, writer,
                                       fixer.declared_in(folder, writer), only=only)
     if suppressions:
-        suppress.filter_outcome(outcome, path, data, parsed.resources, checks, parsed.framework, suppressions)
+        suppress.filter_outcome(outcome, path, data, evaluated.resources, checks, evaluated.framework, suppressions)
     return outcome
 
 
@@ -231,14 +262,68 @@ def check_source(filename: str, data: bytes, checks: Sequence[Check], fixes: boo
     return check_bytes(filename, data, found[1], found[2], checks, fixes)
 
 
+def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool = False) -> list[FileOutcome]:
+    """Scan the files of one folder (a Terraform module): parse them all, evaluate variables and
+    locals across them, then check each file. One FileOutcome per target, in order."""
+    read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
+    for target in targets:
+        try:
+            with open(target.absolute, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as error:
+            read.append(FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}"))
+            continue
+        read.append((target, data, importlib.import_module(target.parser).parse(target.relative, data)))
+    parsed_files = [item[2] for item in read if isinstance(item, tuple)]
+    folder = os.path.dirname(targets[0].absolute) if targets else ""
+    evaluated = iter(evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module))
+    outcomes = []
+    for item in read:
+        if isinstance(item, FileOutcome):
+            outcomes.append(item)
+            continue
+        target, data, parsed = item
+        outcomes.append(check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks, fixes,
+                                     os.path.dirname(target.absolute)))
+    return outcomes
+
+
 def scan_target(target: Target, checks: Sequence[Check], fixes: bool = False) -> FileOutcome:
-    try:
-        with open(target.absolute, "rb") as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as error:
-        return FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}")
-    return check_bytes(target.relative, data, target.parser, target.writer, checks, fixes,
-                       os.path.dirname(target.absolute))
+    """Scan one file as a folder of its own."""
+    return scan_folder([target], checks, fixes)[0]
+
+
+# `source = "./x"` (HCL) or `"source": "../x"` (JSON): a call of a module in a local folder.
+_LOCAL_SOURCE = re.compile(rb'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.\.?/[^"\n]*)"')
+
+
+def called_folders(targets: Sequence[Target]) -> set[str]:
+    """The folders some scanned file calls as a local module (real paths): child modules."""
+    found: set[str] = set()
+    for target in targets:
+        try:
+            with open(target.absolute, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError:
+            continue
+        for match in _LOCAL_SOURCE.finditer(data):
+            source = os.fsdecode(match.group(1).replace(b"//", b"/"))  # "./pkg//sub": the folder pkg/sub
+            found.add(os.path.realpath(os.path.join(os.path.dirname(target.absolute), source)))
+    return found
+
+
+def mark_child_modules(targets: Sequence[Target]) -> list[Target]:
+    called = called_folders(targets)
+    return [replace(t, child_module=True) if os.path.realpath(os.path.dirname(t.absolute)) in called else t
+            for t in targets]
+
+
+def group_by_folder(targets: Sequence[Target]) -> list[list[Target]]:
+    """Targets grouped by the folder they are in (first-seen order): the unit of evaluation."""
+    groups: dict[str, list[Target]] = {}
+    for target in targets:
+        groups.setdefault(os.path.dirname(target.absolute), []).append(target)
+    return list(groups.values())
 
 
 # In a worker process the checks are looked up once by id (functions inside checks do not pickle),
@@ -246,14 +331,14 @@ def scan_target(target: Target, checks: Sequence[Check], fixes: bool = False) ->
 _WORKER_CHECKS: dict[tuple[tuple[str, int], ...], tuple[Check, ...]] = {}
 
 
-def _scan_in_worker(target: Target, check_ids: tuple[tuple[str, int], ...], fixes: bool) -> FileOutcome:
+def _scan_in_worker(targets: Sequence[Target], check_ids: tuple[tuple[str, int], ...], fixes: bool) -> list[FileOutcome]:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
         severities = dict(check_ids)
         _WORKER_CHECKS[check_ids] = tuple(replace(c, severity=Severity(severities[c.id]))
                                           for c in ALL_CHECKS if c.id in severities)
-    return scan_target(target, _WORKER_CHECKS[check_ids], fixes)
+    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes)
 
 
 def override_severities(checks: Sequence[Check], overrides: Mapping[str, str]) -> tuple[Check, ...]:
@@ -317,16 +402,19 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         targets = [t for t in targets if t.relative in keep]
     result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
 
+    groups = group_by_folder(mark_child_modules(targets))
     workers = jobs if jobs else (os.cpu_count() or 1)
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
         check_ids = tuple((c.id, int(c.severity)) for c in checks)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            outcomes = list(pool.map(_scan_in_worker, targets, [check_ids] * len(targets),
-                                     [fixes] * len(targets), chunksize=max(1, len(targets) // (workers * 8))))
+            per_folder = list(pool.map(_scan_in_worker, groups, [check_ids] * len(groups),
+                                       [fixes] * len(groups), chunksize=max(1, len(groups) // (workers * 8))))
     else:
-        outcomes = [scan_target(t, checks, fixes) for t in targets]
+        per_folder = [scan_folder(group, checks, fixes) for group in groups]
+    targets = [t for group in groups for t in group]
+    outcomes = [outcome for found in per_folder for outcome in found]
 
     for target, outcome in zip(targets, outcomes):
         if outcome.error:
