@@ -137,15 +137,26 @@ def test_changed_since_with_a_file_name_that_is_not_utf8(tmp_path, monkeypatch, 
 
 def test_files_whose_only_common_folder_is_the_filesystem_root_are_scanned(tmp_path, monkeypatch):
     # `os.sep` appended to "/" gave "//": every file counted as a link out of the scanned folder
+    import shutil
+    import tempfile
+
     (tmp_path / "main.tf").write_text(notebook("nb"))
-    fixture = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "terraform",
-                           "notebook-defaults", "main.tf")
-    paths = [str(tmp_path / "main.tf"), os.path.realpath(fixture)]
-    if os.path.commonpath(paths) != os.sep:
-        pytest.skip("the repository and the temporary folder share a folder")
-    (tmp_path / "cwd").mkdir()
-    monkeypatch.chdir(tmp_path / "cwd")
-    result = scan(paths)
+    top = os.path.realpath(str(tmp_path)).split(os.sep)[1]
+    # a second folder under another top-level folder, so that the only common folder is "/"
+    roots = [r for r in ("/var/tmp", "/dev/shm", "/tmp", os.path.expanduser("~"))
+             if os.path.isdir(r) and os.access(r, os.W_OK) and os.path.realpath(r).split(os.sep)[1] != top]
+    assert roots, "no writable folder outside the temporary folder's top-level folder"
+    other = tempfile.mkdtemp(dir=roots[0])
+    try:
+        with open(os.path.join(other, "other.tf"), "w") as handle:
+            handle.write(notebook("other"))
+        paths = [str(tmp_path / "main.tf"), os.path.realpath(os.path.join(other, "other.tf"))]
+        assert os.path.commonpath(paths) == os.sep
+        (tmp_path / "cwd").mkdir()
+        monkeypatch.chdir(tmp_path / "cwd")
+        result = scan(paths)
+    finally:
+        shutil.rmtree(other)
     assert result.root == os.sep and result.skipped == []
     assert len(result.files) == 2 and all(not f.startswith("/") for f in result.files)
     assert {f.path for f in result.findings} == set(result.files)
