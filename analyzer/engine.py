@@ -10,7 +10,7 @@ import importlib
 import os
 import re
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import suppress
 from analyzer.check import Check, Context, Severity, Status
@@ -215,18 +215,22 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
     return check_parsed(parsed, evaluated, data, parser, writer, checks, fixes, folder)
 
 
-def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False) -> list[ParsedFile]:
+def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False,
+                    variables: Mapping[str, Any] | None = None) -> list[ParsedFile]:
     """The Terraform files of one module folder with their variables and locals evaluated
-    (tfvars are read from `folder` when given). Other frameworks are returned as they are.
+    (tfvars are read from `folder` when given; `variables`, from --var-file and --var, override
+    them). Other frameworks are returned as they are.
 
     In a `child_module` every variable is Unknown: its caller decides the value (calls are not
-    evaluated yet), and Terraform reads tfvars files for the root module only."""
+    evaluated yet), and Terraform reads tfvars files and -var options for the root module only."""
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
         return list(files)
     from parsers.terraform import evaluate
 
     tfvars = evaluate.read_tfvars(folder) if folder and not child_module else {}
+    if tfvars is not None and variables and not child_module:
+        tfvars = {**tfvars, **variables}
     module = evaluate.Module(terraform, tfvars if tfvars is not None else {})
     if tfvars is None or child_module:  # a bad tfvars file, or a child module: no value can be trusted
         module.variables = {name: None for name in module.variables}
@@ -262,7 +266,8 @@ def check_source(filename: str, data: bytes, checks: Sequence[Check], fixes: boo
     return check_bytes(filename, data, found[1], found[2], checks, fixes)
 
 
-def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool = False) -> list[FileOutcome]:
+def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool = False,
+                variables: Mapping[str, Any] | None = None) -> list[FileOutcome]:
     """Scan the files of one folder (a Terraform module): parse them all, evaluate variables and
     locals across them, then check each file. One FileOutcome per target, in order."""
     read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
@@ -276,7 +281,7 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         read.append((target, data, importlib.import_module(target.parser).parse(target.relative, data)))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
-    evaluated = iter(evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module))
+    evaluated = iter(evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module, variables))
     outcomes = []
     for item in read:
         if isinstance(item, FileOutcome):
@@ -331,14 +336,15 @@ def group_by_folder(targets: Sequence[Target]) -> list[list[Target]]:
 _WORKER_CHECKS: dict[tuple[tuple[str, int], ...], tuple[Check, ...]] = {}
 
 
-def _scan_in_worker(targets: Sequence[Target], check_ids: tuple[tuple[str, int], ...], fixes: bool) -> list[FileOutcome]:
+def _scan_in_worker(targets: Sequence[Target], check_ids: tuple[tuple[str, int], ...], fixes: bool,
+                    variables: Mapping[str, Any] | None) -> list[FileOutcome]:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
         severities = dict(check_ids)
         _WORKER_CHECKS[check_ids] = tuple(replace(c, severity=Severity(severities[c.id]))
                                           for c in ALL_CHECKS if c.id in severities)
-    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes)
+    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes, variables)
 
 
 def override_severities(checks: Sequence[Check], overrides: Mapping[str, str]) -> tuple[Check, ...]:
@@ -377,13 +383,15 @@ def ignored_by_path(findings: list[Finding], per_path_ignores: Sequence[tuple[st
 def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[str] = (),
          jobs: int | None = None, fixes: bool = False, exclude: Sequence[str] = (),
          per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
-         severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None) -> ScanResult:
+         severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None,
+         variables: Mapping[str, Any] | None = None) -> ScanResult:
     """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
     a path that does not exist or a bad rule. The configuration's settings (analyzer.config):
     `exclude` globs leave files out, `per_path_ignores` ((glob, rule selectors) pairs) drop those
     rules' findings in matching files, `severity_overrides` (rule selector -> severity label)
     change rules' severities for the whole report. With `changed_since` (a git revision), only the
-    files changed since then, and the files of the modules they belong to, are scanned."""
+    files changed since then, and the files of the modules they belong to, are scanned.
+    `variables` (from --var-file and --var) are given to every root module, over its tfvars."""
     from checks import ALL_CHECKS
 
     paths = list(paths) or ["."]
@@ -395,6 +403,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         checks = override_severities(checks, severity_overrides)
     root = scan_root(paths)
     targets, skipped = discover(paths, root, exclude)
+    targets = mark_child_modules(targets)  # before --changed-since: an unchanged caller still calls
     if changed_since:
         from analyzer import changes
 
@@ -402,17 +411,17 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         targets = [t for t in targets if t.relative in keep]
     result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
 
-    groups = group_by_folder(mark_child_modules(targets))
+    groups = group_by_folder(targets)
     workers = jobs if jobs else (os.cpu_count() or 1)
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
         check_ids = tuple((c.id, int(c.severity)) for c in checks)
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            per_folder = list(pool.map(_scan_in_worker, groups, [check_ids] * len(groups),
-                                       [fixes] * len(groups), chunksize=max(1, len(groups) // (workers * 8))))
+            per_folder = list(pool.map(_scan_in_worker, groups, [check_ids] * len(groups), [fixes] * len(groups),
+                                       [variables] * len(groups), chunksize=max(1, len(groups) // (workers * 8))))
     else:
-        per_folder = [scan_folder(group, checks, fixes) for group in groups]
+        per_folder = [scan_folder(group, checks, fixes, variables) for group in groups]
     targets = [t for group in groups for t in group]
     outcomes = [outcome for found in per_folder for outcome in found]
 

@@ -38,6 +38,43 @@ def _configure(paths: tuple[str, ...], config_file: str | None, select: tuple[st
                     "severity_overrides": config.severity_overrides}
 
 
+def _variable_options(command):
+    """--var-file and --var, as `terraform plan` takes them, on the commands that evaluate."""
+    command = click.option("--var", "var_values", multiple=True, metavar="NAME=VALUE",
+                           help="Set a root-module variable (after --var-file; repeatable). VALUE is read "
+                                "as HCL when it is a literal, list or map, else as a string.")(command)
+    return click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
+                        metavar="FILE", help="Read root-module variables from a .tfvars or .tfvars.json file "
+                                             "(over terraform.tfvars and *.auto.tfvars; repeatable).")(command)
+
+
+def _variables(var_files: tuple[str, ...], var_values: tuple[str, ...]) -> dict:
+    """Values for every root module's variables, from --var-file then --var (later wins)."""
+    from analyzer.errors import UsageError
+    from analyzer.model import Unknown
+    from parsers.terraform.evaluate import tfvars_values
+
+    values: dict = {}
+    for path in var_files:
+        try:
+            with open(path, "rb") as handle:
+                found = tfvars_values(handle.read(1 << 20), path.lower().endswith(".json"))
+        except OSError as error:
+            raise UsageError(f"--var-file {path}: {error.strerror}") from None
+        if found is None or any(isinstance(v, Unknown) for v in found.values()):
+            raise UsageError(f"--var-file {path}: not a valid variables file (literal values only)")
+        values.update(found)
+    for item in var_values:
+        name, equals, text = item.partition("=")
+        name = name.strip()
+        if not equals or not name.isidentifier():
+            raise UsageError(f"--var {item!r}: expected NAME=VALUE")
+        parsed = tfvars_values(f"{name} = {text}".encode(), False) or {}
+        value = parsed.get(name)
+        values[name] = text if value is None or isinstance(value, Unknown) else value  # `env=prod` is a string
+    return values
+
+
 def _use_color(no_color: bool, output: str | None) -> bool:
     if no_color or output or os.environ.get("NO_COLOR"):
         return False
@@ -75,8 +112,9 @@ def main() -> None:
               help="Report only findings this baseline does not have (see `aiposture baseline create`).")
 @click.option("--changed-since", metavar="REF",
               help="Scan only files changed since this git revision, and the modules they belong to.")
+@_variable_options
 def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs, config_file,
-         baseline, changed_since):
+         baseline, changed_since, var_files, var_values):
     """Scan files and folders (default: the current folder)."""
     from analyzer.check import Severity
     from analyzer.engine import scan as run_scan
@@ -85,6 +123,7 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
     config, settings = _configure(paths, config_file, select, ignore)
     fail_on = fail_on or config.fail_on or "low"
     result = run_scan(list(paths) or ["."], **settings, jobs=jobs, changed_since=changed_since,
+                      variables=_variables(var_files, var_values),
                       fixes=fmt in ("sarif", "markdown"))  # the formats that carry fixes
     if baseline:
         from analyzer import baseline as baselines
@@ -158,7 +197,8 @@ def baseline():
 @click.option("--ignore", multiple=True, metavar="RULES", help="Rules not to run (as in `scan`).")
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Read the configuration from this file (as in `scan`).")
-def create_baseline(paths, output, select, ignore, config_file):
+@_variable_options
+def create_baseline(paths, output, select, ignore, config_file, var_files, var_values):
     """Write the current findings' fingerprints to a baseline file.
 
     Use it with `aiposture scan --baseline FILE` from the same folder: fingerprints hold no line
@@ -167,7 +207,7 @@ def create_baseline(paths, output, select, ignore, config_file):
     from analyzer.engine import scan as run_scan
 
     _, settings = _configure(paths, config_file, select, ignore)
-    result = run_scan(list(paths) or ["."], **settings)
+    result = run_scan(list(paths) or ["."], **settings, variables=_variables(var_files, var_values))
     _write(baselines.create(result), output)
     click.echo(f"aiposture: wrote {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
                f"to {output}", err=True)
