@@ -231,7 +231,7 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
     tfvars = evaluate.read_tfvars(folder) if folder and not child_module else {}
     if tfvars is not None and variables and not child_module:
         tfvars = {**tfvars, **variables}
-    module = evaluate.Module(terraform, tfvars if tfvars is not None else {})
+    module = evaluate.Module(terraform, tfvars if tfvars is not None else {}, folder=folder)
     if tfvars is None or child_module:  # a bad tfvars file, or a child module: no value can be trusted
         module.variables = {name: None for name in module.variables}
     return [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]

@@ -4,7 +4,6 @@ import json
 import os
 import subprocess
 
-import pytest
 
 from analyzer import baseline, changes
 from analyzer.check import Applicability

@@ -19,11 +19,17 @@ Only the attributes of resources whose kind checks know are evaluated (the rest 
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
+import fractions
+import hashlib
+import ipaddress
 import json
 import math
 import os
 import re
+import unicodedata
+import urllib.parse
 from typing import Any, Callable, Mapping, Sequence
 
 from analyzer.model import ParsedFile, Resource, Unknown, Value
@@ -43,7 +49,10 @@ class EvalError(Exception):
 class Module:
     """The variables and locals of one module folder; locals are evaluated on first use."""
 
-    def __init__(self, files: Sequence[ParsedFile], tfvars: Mapping[str, Any] | None = None) -> None:
+    def __init__(self, files: Sequence[ParsedFile], tfvars: Mapping[str, Any] | None = None,
+                 folder: str | None = None) -> None:
+        # the module's folder: file()/templatefile() read inside it only; None makes them Unknown
+        self.folder = folder
         self.variables: dict[str, Resource] = {}
         self.locals: dict[str, Value] = {}
         for parsed in files:
@@ -343,10 +352,12 @@ _SKIP = frozenset({"comment"})
 class _Evaluator:
     """Evaluates tree-sitter-hcl expression nodes of `data`."""
 
-    def __init__(self, data: bytes, module: Module, depth: int) -> None:
+    def __init__(self, data: bytes, module: Module, depth: int, scope: Mapping[str, Any] | None = None) -> None:
         self.data = data
         self.module = module
         self.depth = depth
+        self.scope: dict[str, Any] = dict(scope or {})  # names bound by `for` and templatefile()
+        self.in_template_file = False
 
     def text(self, node: Any) -> str:
         return self.data[node.start_byte:node.end_byte].decode("utf-8", "replace")
@@ -393,7 +404,9 @@ class _Evaluator:
             return self.conditional(node)
         if kind == "operation":
             return self.operation(node.children[0])
-        return Unknown(self.text(node), "expression")  # for expressions, heredocs...
+        if kind == "for_expr":
+            return self.for_(node.children[0])
+        return Unknown(self.text(node), "expression")
 
     def literal(self, node: Any) -> Any:
         if node.type == "string_lit":
@@ -409,12 +422,18 @@ class _Evaluator:
     # references: var.x and local.x resolve; every other root stays Unknown with its reason
     def reference(self, head: Any, rest: list[Any]) -> Any:
         root = self.text(head)
+        if root in self.scope:
+            return self.postfix(self.scope[root], rest)
         first = rest[0] if rest else None
         has_attr = first is not None and first.type == "get_attr"
         if root in ("var", "local") and has_attr:
             name = self.text(first.children[-1])
             found = self.module.variable(name) if root == "var" else self.module.local(name, self.depth)
             return self.postfix(found, rest[1:])
+        if root == "path" and has_attr and self.module.folder is not None:
+            # every scanned folder is a root module: path.module and path.root are "."
+            if self.text(first.children[-1]) in ("module", "root"):
+                return self.postfix(".", rest[1:])
         whole = self.data[head.start_byte:(rest[-1] if rest else head).end_byte].decode("utf-8", "replace")
         if any(c.type == "splat" for c in rest):
             return Unknown(whole, "expression")
@@ -435,10 +454,77 @@ class _Evaluator:
                     key = self.expr(index_expr)
             elif node.type in _SKIP:
                 continue
+            elif node.type == "splat":
+                return self.splat(found, node.children[0])
             else:
-                return Unknown(self.text(node), "expression")  # splats
+                return Unknown(self.text(node), "expression")
             found = index(found, key)
         return found
+
+    def splat(self, found: Any, node: Any) -> Any:
+        """`x[*].a[0]` (every traversal after [*] applies to each element) and `x.*.a` (only
+        attribute accesses do; an index after them applies to the resulting list)."""
+        if isinstance(found, Unknown):
+            return found
+        steps = [c for c in node.children if c.type in ("get_attr", "index")]
+        after: list[Any] = []
+        if node.type == "attr_splat":
+            cut = next((i for i, c in enumerate(steps) if c.type != "get_attr"), len(steps))
+            steps, after = steps[:cut], steps[cut:]
+        if found is None:
+            items: list[Any] = []  # a null value splats to an empty list
+        elif isinstance(found, list):
+            items = found
+        elif isinstance(found, dict) and node.type == "full_splat":
+            items = [found]  # a single value is a one-element list
+        else:
+            return Unknown(self.text(node), "expression")
+        return self.postfix([self.postfix(item, steps) for item in items], after)
+
+    def for_(self, node: Any) -> Any:
+        """`[for k, v in c : e if cond]` and `{for k, v in c : ke => ve... if cond}`."""
+        intro = next(c for c in node.children if c.type == "for_intro")
+        names = [self.text(c) for c in intro.children if c.type == "identifier"]
+        source = self.expr(next(c for c in intro.children if c.type == "expression"))
+        body = [c for c in node.children if c.type == "expression"]
+        cond = next((c for c in node.children if c.type == "for_cond"), None)
+        cond_expr = next(c for c in cond.children if c.type == "expression") if cond is not None else None
+        grouping = any(c.type == "ellipsis" for c in node.children)
+        if isinstance(source, Unknown):
+            return source
+        pairs = _iteration(source)
+        is_object = node.type == "for_object_expr"
+        tuple_result: list[Any] = []
+        object_result: dict[str, Any] = {}
+        outer = self.scope
+        try:
+            for key, value in pairs:
+                self.scope = {**outer, **dict(zip(names, [key, value] if len(names) == 2 else [value]))}
+                if cond_expr is not None:
+                    keep = self.expr(cond_expr)
+                    if isinstance(keep, Unknown):
+                        return keep  # the result's length is not known
+                    if not truth(keep):
+                        continue
+                if not is_object:
+                    tuple_result.append(self.expr(body[0]))
+                    continue
+                name = self.expr(body[0])
+                if isinstance(name, Unknown):
+                    return name  # the keys are not known
+                name = fn_tostring(name)
+                if name is None or isinstance(name, (list, dict)):
+                    raise EvalError("a for expression's key must be a string")
+                found = self.expr(body[1])
+                if grouping:
+                    object_result.setdefault(name, []).append(found)
+                elif name in object_result:
+                    raise EvalError(f"duplicate key {name!r} (use ... to group)")
+                else:
+                    object_result[name] = found
+        finally:
+            self.scope = outer
+        return object_result if is_object else tuple_result
 
     def collection(self, node: Any) -> Any:
         if node.type == "tuple":
@@ -467,30 +553,109 @@ class _Evaluator:
         return result
 
     def template(self, node: Any) -> Any:
-        if node.type != "quoted_template":
-            return Unknown(self.text(node), "expression")  # heredoc templates: not evaluated
-        parts = [c for c in node.children
-                 if c.type not in ("quoted_template_start", "quoted_template_end", "comment")]
+        """Quoted templates and heredocs: literals, `${...}` and `%{ if }`/`%{ for }` directives,
+        with `~` strip markers. Literal text is taken from the bytes between the other parts
+        (tree-sitter-hcl leaves spaces and newlines out of its template_literal nodes)."""
+        kids = [c for c in node.children if c.type != "comment"]
+        if node.type == "quoted_template":
+            start, end = kids[0].end_byte, kids[-1].start_byte
+            parts = kids[1:-1]
+            literal: Callable[[str], str] = unescape_quoted
+        elif node.type == "heredoc_template":
+            idents = [c for c in kids if c.type == "heredoc_identifier"]
+            if len(idents) != 2:
+                return Unknown(self.text(node), "expression")
+            start = self.data.index(b"\n", idents[0].end_byte) + 1
+            end = self.data.rindex(b"\n", 0, idents[1].start_byte) + 1 if idents[1].start_byte > start else start
+            parts = [c for c in kids if c.start_byte >= start and c.end_byte <= end]
+            literal = _heredoc_literal
+        else:
+            return Unknown(self.text(node), "expression")
+        tokens = self.template_tokens(parts, start, end, literal)
+        if tokens is None:
+            return Unknown(self.text(node), "expression")
+        if any(c.type == "heredoc_start" and self.text(c) == "<<-" for c in kids):
+            tokens = _flush(tokens)
+        if tokens is None:
+            return Unknown(self.text(node), "expression")
+        _apply_strips(tokens)
+        tree, rest = _template_tree(tokens, 0)
+        if tree is None or rest != len(tokens):
+            return Unknown(self.text(node), "expression")
+        if len(tree) == 1 and tree[0][0] == "interp" and node.type == "quoted_template" \
+                and not tokens[0][2] and not tokens[0][3]:
+            return self.expr(next(c for c in tree[0][1].children if c.type == "expression"))  # a lone "${x}" is x itself, not converted to a string
+        return self.render(tree)
+
+    def template_tokens(self, parts: list[Any], start: int, end: int,
+                        literal: Callable[[str], str]) -> list[list[Any]] | None:
+        """The flat token list of a template: [kind, payload, strip_left, strip_right]; kinds
+        "lit" (text), "interp", "if", "else", "endif", "for", "endfor"."""
+        flat: list[Any] = []
+
+        def walk(items: list[Any]) -> bool:
+            for item in items:
+                if item.type in ("template_directive", "template_if", "template_for"):
+                    if not walk(item.children):
+                        return False
+                elif item.type in ("template_interpolation", "template_if_intro", "template_else_intro",
+                                   "template_if_end", "template_for_start", "template_for_end"):
+                    flat.append(item)
+                elif item.type not in ("template_literal", "comment"):
+                    return False
+            return True
+
+        if not walk(parts):
+            return None
+        kinds = {"template_interpolation": "interp", "template_if_intro": "if", "template_else_intro": "else",
+                 "template_if_end": "endif", "template_for_start": "for", "template_for_end": "endfor"}
+        tokens: list[list[Any]] = []
+        at = start
+        for item in flat:
+            if item.start_byte > at:
+                tokens.append(["lit", literal(self.data[at:item.start_byte].decode("utf-8", "replace")), False, False])
+            kids = [c for c in item.children if c.type != "comment"]
+            left = len(kids) > 1 and kids[1].type == "strip_marker"
+            right = len(kids) > 1 and kids[-2].type == "strip_marker"
+            tokens.append([kinds[item.type], item, left, right])
+            at = item.end_byte
+        if end > at:
+            tokens.append(["lit", literal(self.data[at:end].decode("utf-8", "replace")), False, False])
+        return tokens
+
+    def render(self, tree: list[Any]) -> Any:
         pieces: list[str] = []
-        for part in parts:
-            if part.type == "template_literal":
-                pieces.append(unescape_quoted(self.text(part)))
-            elif part.type == "template_interpolation":
-                inner = next((c for c in part.children if c.type == "expression"), None)
-                if inner is None:
-                    return Unknown(self.text(node), "expression")
-                found = self.expr(inner)
-                if len(parts) == 1:
-                    return found  # a lone "${x}" is x itself, not converted to a string
-                if isinstance(found, Unknown):
-                    return opaque(found)
-                if found is None or isinstance(found, (list, dict)):
-                    raise EvalError("cannot interpolate this value")
-                if any(c.type == "strip_marker" for c in part.children):
-                    return Unknown(self.text(node), "expression")  # ~ whitespace stripping
-                pieces.append(fn_tostring(found))
-            else:
-                return Unknown(self.text(node), "expression")  # %{ } directives
+        for item in tree:
+            kind = item[0]
+            if kind == "lit":
+                pieces.append(item[1])
+                continue
+            if kind == "interp":
+                found = self.expr(next(c for c in item[1].children if c.type == "expression"))
+            elif kind == "if":
+                condition = self.expr(next(c for c in item[1].children if c.type == "expression"))
+                if isinstance(condition, Unknown):
+                    return opaque(condition)
+                found = self.render(item[2] if truth(condition) else item[3])
+            else:  # for
+                names = [self.text(c) for c in item[1].children if c.type == "identifier"]
+                source = self.expr(next(c for c in item[1].children if c.type == "expression"))
+                if isinstance(source, Unknown):
+                    return opaque(source)
+                outer = self.scope
+                chunks: list[Any] = []
+                try:
+                    for key, value in _iteration(source):
+                        self.scope = {**outer, **dict(zip(names, [key, value] if len(names) == 2 else [value]))}
+                        chunks.append(self.render(item[2]))
+                finally:
+                    self.scope = outer
+                found = next((c for c in chunks if isinstance(c, Unknown)), "".join(chunks))
+            if isinstance(found, Unknown):
+                return opaque(found)
+            if found is None or isinstance(found, (list, dict)):
+                raise EvalError("cannot interpolate this value")
+            pieces.append(fn_tostring(found))
         return "".join(pieces)
 
     def conditional(self, node: Any) -> Any:
@@ -539,11 +704,16 @@ class _Evaluator:
             return opaque(self.try_(arg_nodes))
         if name == "can":
             return opaque(self.can(arg_nodes))
+        if name in MODULE_FUNCTIONS:
+            if name == "templatefile" and self.in_template_file:
+                return Unknown(self.text(node), "expression")  # Terraform refuses recursive templates
+            args = [self.module] + [self.expr(a) for a in arg_nodes]
+            return opaque(_located(MODULE_FUNCTIONS[name](*args), node, self))
         function = FUNCTIONS.get(name)
         if function is None:
             return Unknown(self.text(node), "expression")
         args = [self.expr(a) for a in arg_nodes]
-        return opaque(function(*args))
+        return opaque(_located(function(*args), node, self))
 
     def try_(self, arg_nodes: list[Any]) -> Any:
         """Terraform's try: the first argument that evaluates without an error. An argument that
@@ -566,6 +736,111 @@ class _Evaluator:
             return False
         unknown = find_unknown(found)
         return unknown if unknown is not None else True
+
+
+def _located(found: Any, node: Any, evaluator: _Evaluator) -> Any:
+    """An anonymous Unknown a function returned gets the call's text (reports show it)."""
+    if isinstance(found, Unknown) and found.expr == "" and found.reason == "expression":
+        return Unknown(evaluator.text(node), "expression")
+    return found
+
+
+def _iteration(source: Any) -> list[tuple[Any, Any]]:
+    """(key, value) pairs a `for` walks: a list by index, a map by key in lexical order."""
+    if isinstance(source, TfSet):
+        return [(v, v) for v in source]  # a set's key is its value
+    if isinstance(source, list):
+        return list(enumerate(source))
+    if isinstance(source, dict):
+        return [(k, source[k]) for k in sorted(source)]
+    raise EvalError("a for expression needs a collection")
+
+
+def _heredoc_literal(text: str) -> str:
+    return text.replace("$${", "${").replace("%%{", "%{")  # heredocs have no backslash escapes
+
+
+def _flush(tokens: list[list[Any]]) -> list[list[Any]] | None:
+    """`<<-`: remove the smallest indentation of the non-blank lines from each line's start.
+    Only literal text at a line start is cut; a line that starts with `${` counts as indent 0."""
+    lines_starts: list[tuple[int, int]] = []  # (token, offset) of each line start in a literal
+    at_line_start = True
+    for i, token in enumerate(tokens):
+        if token[0] != "lit":
+            at_line_start = False
+            continue
+        text = token[1]
+        offsets = ([0] if at_line_start else []) + [m.end() for m in re.finditer("\n", text)]
+        lines_starts += [(i, o) for o in offsets]
+        at_line_start = text.endswith("\n") or (at_line_start and text == "")
+    widths = []
+    for i, offset in lines_starts:
+        text = tokens[i][1]
+        line = text[offset:].split("\n", 1)[0]
+        if "\t" in line[:len(line) - len(line.lstrip())]:
+            return None  # tabs mixed with spaces: not modelled
+        ends_here = "\n" in text[offset:] or i == len(tokens) - 1
+        if line.strip() or not ends_here:  # a line continued by ${...} is not blank
+            widths.append(len(line) - len(line.lstrip(" ")))
+    cut = min(widths, default=0)
+    if not cut:
+        return tokens
+    for i in sorted({i for i, _ in lines_starts}, reverse=True):
+        offsets = sorted((o for j, o in lines_starts if j == i), reverse=True)
+        text = tokens[i][1]
+        for o in offsets:
+            line = text[o:].split("\n", 1)[0]
+            drop = min(cut, len(line) - len(line.lstrip(" ")))
+            text = text[:o] + text[o + drop:]
+        tokens[i][1] = text
+    return tokens
+
+
+_TEMPLATE_SPACE = " \t\r\n"
+
+
+def _apply_strips(tokens: list[list[Any]]) -> None:
+    """`${~`/`%{~` trim the whitespace before the marker, `~}` the whitespace after it."""
+    for i, token in enumerate(tokens):
+        if token[0] == "lit":
+            continue
+        if token[2] and i > 0 and tokens[i - 1][0] == "lit":
+            tokens[i - 1][1] = tokens[i - 1][1].rstrip(_TEMPLATE_SPACE)
+        if token[3] and i + 1 < len(tokens) and tokens[i + 1][0] == "lit":
+            tokens[i + 1][1] = tokens[i + 1][1].lstrip(_TEMPLATE_SPACE)
+
+
+def _template_tree(tokens: list[list[Any]], at: int, stop: tuple[str, ...] = ()) -> tuple[list[Any] | None, int]:
+    """Nests the flat tokens: ("lit", text), ("interp", node), ("if", intro, then, else),
+    ("for", start, body). Returns (items, index of the token that stopped it)."""
+    items: list[Any] = []
+    while at < len(tokens):
+        kind, payload = tokens[at][0], tokens[at][1]
+        if kind in stop:
+            return items, at
+        if kind == "lit":
+            items.append(("lit", payload))
+        elif kind == "interp":
+            items.append(("interp", payload))
+        elif kind == "if":
+            then, at = _template_tree(tokens, at + 1, ("else", "endif"))
+            if then is None or at >= len(tokens):
+                return None, at
+            otherwise: list[Any] | None = []
+            if tokens[at][0] == "else":
+                otherwise, at = _template_tree(tokens, at + 1, ("endif",))
+                if otherwise is None or at >= len(tokens):
+                    return None, at
+            items.append(("if", payload, then, otherwise))
+        elif kind == "for":
+            body, at = _template_tree(tokens, at + 1, ("endfor",))
+            if body is None or at >= len(tokens):
+                return None, at
+            items.append(("for", payload, body))
+        else:
+            return None, at  # an else/endif/endfor out of place
+        at += 1
+    return (None, at) if stop else (items, at)
 
 
 # --- values: conversions and operators, as Terraform (cty) defines them --------------------------
@@ -696,6 +971,8 @@ def index(found: Any, key: Any) -> Any:
         return found
     if isinstance(key, Unknown):
         return key
+    if isinstance(found, TfSet):
+        raise EvalError("a set's elements cannot be indexed")
     if isinstance(found, list):
         position = to_number(key)
         if not isinstance(position, int) or not 0 <= position < len(found):
@@ -934,7 +1211,7 @@ def fn_replace(text: Any, search: Any, replacement: Any) -> Any:
     if text is None or search is None or replacement is None:
         raise EvalError("replace() needs strings")
     if len(search) > 1 and search.startswith("/") and search.endswith("/"):
-        return Unknown("", "expression")  # a regular expression (Go's RE2 syntax): not evaluated
+        return _replace_regex(text, search[1:-1], replacement)  # a regular expression (RE2)
     if search == "":
         return text  # Go's strings.Replace inserts between runes; not modelled
     return text.replace(search, replacement)
@@ -996,6 +1273,645 @@ def _normal_tree(found: Any) -> Any:
     return normal(found) if is_number(found) else found
 
 
+# collections
+
+
+def _list_arg(items: Any, name: str) -> Any:
+    if not isinstance(items, list):
+        raise EvalError(f"{name}() needs a list")
+    return items
+
+
+def _unify_elements(items: list[Any]) -> list[Any] | Unknown:
+    """Elements converted to one type, as Terraform's list/set/map conversions do: numbers and
+    bools beside strings become strings; other mixes are not modelled (Unknown)."""
+    kinds_ = {_type(i) for i in items if i is not None}
+    if len(kinds_) <= 1:
+        return items
+    if kinds_ <= {"string", "number", "bool"} and "string" in kinds_:
+        return [fn_tostring(i) for i in items]
+    return Unknown("", "expression")
+
+
+class TfSet(list):  # type: ignore[type-arg]
+    """A set from toset(): a list in Terraform's order, but `for k, v` binds k to the value and
+    indexing it is an error, as in Terraform."""
+
+
+def fn_tolist(items: Any) -> Any:
+    unknown = _shallow(items)
+    if unknown is not None or items is None:
+        return unknown if unknown is not None else None
+    converted = _unify_elements(_list_arg(items, "tolist"))
+    return converted if isinstance(converted, Unknown) else list(converted)  # a set becomes a plain list
+
+
+def fn_toset(items: Any) -> Any:
+    """A set, as a list in Terraform's order: strings lexical, numbers ascending. An unknown
+    element might equal another: the whole set is Unknown."""
+    unknown = _known(items)
+    if unknown is not None or items is None:
+        return unknown if unknown is not None else None
+    converted = _unify_elements(_list_arg(items, "toset"))
+    if isinstance(converted, Unknown):
+        return converted
+    if any(i is None for i in converted):
+        raise EvalError("a set cannot contain null")
+    kinds_ = {_type(i) for i in converted}
+    if not converted:
+        return TfSet()
+    if kinds_ in ({"string"}, {"number"}):
+        return TfSet(sorted(set(converted)))
+    return Unknown("", "expression")  # sets of bools or collections: order not modelled
+
+
+def fn_tomap(mapping: Any) -> Any:
+    unknown = _shallow(mapping)
+    if unknown is not None or mapping is None:
+        return unknown if unknown is not None else None
+    if not isinstance(mapping, dict):
+        raise EvalError("tomap() needs a map")
+    keys_ = list(mapping)
+    values_ = _unify_elements([mapping[k] for k in keys_])
+    return values_ if isinstance(values_, Unknown) else dict(zip(keys_, values_))
+
+
+def fn_zipmap(keys_: Any, values_: Any) -> Any:
+    unknown = _known(keys_) or _shallow(values_)
+    if unknown is not None:
+        return unknown
+    _list_arg(keys_, "zipmap"), _list_arg(values_, "zipmap")
+    if len(keys_) != len(values_):
+        raise EvalError("zipmap() needs lists of the same length")
+    names = [fn_tostring(k) for k in keys_]
+    if any(n is None or isinstance(k, (list, dict)) for n, k in zip(names, keys_)):
+        raise EvalError("zipmap() keys must be strings")
+    return dict(zip(names, values_))
+
+
+def _whole(found: Any, name: str) -> int:
+    found = to_number(found)
+    if not isinstance(found, int):
+        raise EvalError(f"{name}: a whole number is required")
+    return found
+
+
+def fn_slice(items: Any, start: Any, end: Any) -> Any:
+    unknown = _shallow(items, start, end)
+    if unknown is not None:
+        return unknown
+    _list_arg(items, "slice")
+    start, end = _whole(start, "slice"), _whole(end, "slice")
+    if not 0 <= start <= end <= len(items):
+        raise EvalError("slice() indexes out of range")
+    return items[start:end]
+
+
+def fn_distinct(items: Any) -> Any:
+    unknown = _known(items)  # an unknown element might duplicate another
+    if unknown is not None:
+        return unknown
+    converted = _unify_elements(_list_arg(items, "distinct"))  # ["1", 1] is ["1", "1"]
+    if isinstance(converted, Unknown):
+        return converted
+    result: list[Any] = []
+    for item in converted:
+        if not any(strict_equal(item, seen) for seen in result):
+            result.append(item)
+    return result
+
+
+def fn_compact(items: Any) -> Any:
+    unknown = _known(items)
+    if unknown is not None:
+        return unknown
+    texts = [fn_tostring(i) for i in _list_arg(items, "compact")]  # a list of strings
+    return [t for t in texts if t is not None and t != ""]
+
+
+def fn_reverse(items: Any) -> Any:
+    unknown = _shallow(items)
+    return unknown if unknown is not None else list(reversed(_list_arg(items, "reverse")))
+
+
+def fn_sort(items: Any) -> Any:
+    """Strings in lexical order; numbers are converted to strings first (so "10" < "9")."""
+    unknown = _known(items)
+    if unknown is not None:
+        return unknown
+    texts = [fn_tostring(i) for i in _list_arg(items, "sort")]
+    if any(t is None for t in texts):
+        raise EvalError("sort() cannot sort null")
+    return sorted(texts)
+
+
+def fn_index(items: Any, wanted: Any) -> Any:
+    unknown = _shallow(items) or _known(wanted)
+    if unknown is not None:
+        return unknown
+    known = [i for i in _list_arg(items, "index") if i is not None and not isinstance(i, Unknown)]
+    if len({_type(i) for i in known} | {_type(wanted)}) > 1:
+        return Unknown("", "expression")  # Terraform would convert the elements: not modelled
+    for position, item in enumerate(items):
+        if find_unknown(item) is not None:
+            return Unknown("", "expression")  # it might be the one
+        if strict_equal(item, wanted):
+            return position
+    raise EvalError("index() found no such element")
+
+
+MAX_RANGE = 1024  # Terraform's own limit on range()
+
+
+def fn_range(*args: Any) -> Any:
+    unknown = _shallow(*args)
+    if unknown is not None:
+        return unknown
+    numbers = [to_number(a) for a in args]
+    start, limit, step = (0, numbers[0], 1) if len(numbers) == 1 else (
+        numbers[0], numbers[1], numbers[2] if len(numbers) == 3 else (1 if numbers[1] >= numbers[0] else -1))
+    if step == 0 or (step > 0) != (limit >= start) and limit != start:
+        raise EvalError("range() step goes the wrong way")
+    # exact decimal arithmetic, as Terraform's big numbers: range(0, 0.3, 0.1) has no 0.30000000000000004
+    start, limit, step = (fractions.Fraction(number_text(n)) for n in (start, limit, step))
+    result: list[Any] = []
+    value = start
+    while (value < limit) if step > 0 else (value > limit):
+        if len(result) >= MAX_RANGE:
+            raise EvalError("range() would make too many numbers")
+        result.append(normal(int(value) if value.denominator == 1 else float(value)))
+        value += step
+    return result
+
+
+# numbers
+
+
+def _numbers(*args: Any) -> Any:
+    unknown = _shallow(*args)
+    if unknown is not None:
+        return unknown
+    if any(a is None or isinstance(a, bool) for a in args):
+        raise EvalError("a number is required")
+    return [to_number(a) for a in args]
+
+
+def _number_function(method: Callable[..., Any]) -> Callable[..., Any]:
+    def function(*args: Any) -> Any:
+        numbers = _numbers(*args)
+        return numbers if isinstance(numbers, Unknown) else normal(method(*numbers))
+
+    return function
+
+
+# strings
+
+
+def _string_args(*args: Any) -> Any:
+    """The arguments as strings, or the Unknown one."""
+    unknown = _shallow(*args)
+    if unknown is not None:
+        return unknown
+    texts = [fn_tostring(a) for a in args]
+    if any(t is None for t in texts):
+        raise EvalError("a string is required")
+    return texts
+
+
+def _string_op(method: Callable[..., Any]) -> Callable[..., Any]:
+    def function(*args: Any) -> Any:
+        texts = _string_args(*args)
+        return texts if isinstance(texts, Unknown) else method(*texts)
+
+    return function
+
+
+def _simple_graphemes(text: str) -> bool:
+    """True when each code point is its own grapheme cluster (Terraform counts clusters)."""
+    return all(ord(c) < 0x1100 and unicodedata.category(c)[0] in "LNPZS" and unicodedata.category(c) != "Sk"
+               or c.isascii() for c in text)
+
+
+def fn_substr(text: Any, offset: Any, length: Any) -> Any:
+    unknown = _shallow(text, offset, length)
+    if unknown is not None:
+        return unknown
+    text, offset, length = fn_tostring(text), _whole(offset, "substr"), _whole(length, "substr")
+    if text is None:
+        raise EvalError("substr() needs a string")
+    if not _simple_graphemes(text):
+        return Unknown("", "expression")  # combining marks, emoji sequences: clusters not modelled
+    if offset < 0:
+        offset += len(text)
+    if not 0 <= offset <= len(text) or length < -1:
+        return Unknown("", "expression")  # out of range: not modelled
+    return text[offset:] if length == -1 else text[offset:offset + length]
+
+
+# Go's unicode.IsSpace: unlike Python's str.isspace, not the separators \x1c-\x1f
+def _go_space(c: str) -> bool:
+    return c in "\t\n\v\f\r \x85\xa0" or unicodedata.category(c) in ("Zs", "Zl", "Zp")
+
+
+def _trimspace(text: str) -> str:
+    start, end = 0, len(text)
+    while start < end and _go_space(text[start]):
+        start += 1
+    while end > start and _go_space(text[end - 1]):
+        end -= 1
+    return text[start:end]
+
+
+def _title(text: str) -> Any:
+    """Go's strings.Title: the first letter of each word upper-cased, the rest unchanged."""
+    if not text.isascii():
+        return Unknown("", "expression")  # title case of other scripts: not modelled
+    result, previous = [], " "
+    for c in text:
+        result.append(c.upper() if not (previous.isalnum() or previous == "_") else c)
+        previous = c
+    return "".join(result)
+
+
+# regular expressions: Go's RE2 syntax converted to Python's re for a common subset; anything
+# outside it is Unknown (never a wrong match)
+
+_RE2_ESCAPES = {"d": "[0-9]", "D": "[^0-9]", "w": "[0-9A-Za-z_]", "W": "[^0-9A-Za-z_]",
+                "s": "[\\t\\n\\f\\r ]", "S": "[^\\t\\n\\f\\r ]", "b": "\\b", "B": "\\B", "A": "\\A", "z": "\\Z",
+                "t": "\\t", "n": "\\n", "r": "\\r", "f": "\\f", "v": "\\v"}
+_RE2_CLASS_ESCAPES = {"d": "0-9", "w": "0-9A-Za-z_", "s": "\\t\\n\\f\\r ", "t": "\\t", "n": "\\n",
+                      "r": "\\r", "f": "\\f", "v": "\\v"}
+
+
+def re2_to_python(pattern: str) -> re.Pattern[str] | None:
+    """A compiled Python pattern that matches as RE2 would; None when the pattern uses syntax
+    outside the converted subset (flags, \\p classes, POSIX classes, \\Q...\\E, {,n})."""
+    out: list[str] = []
+    i, n = 0, len(pattern)
+    in_class = False
+    while i < n:
+        c = pattern[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise EvalError("trailing backslash in a regular expression")
+            e = pattern[i + 1]
+            i += 2
+            if e == "x" and re.match(r"[0-9A-Fa-f]{2}", pattern[i:i + 2]):
+                out.append("\\x" + pattern[i:i + 2])
+                i += 2
+            elif not e.isascii() or not e.isalnum():
+                out.append(re.escape(e))
+            elif in_class and e in _RE2_CLASS_ESCAPES:
+                out.append(_RE2_CLASS_ESCAPES[e])
+            elif not in_class and e in _RE2_ESCAPES:
+                out.append(_RE2_ESCAPES[e])
+            else:
+                return None
+            continue
+        if in_class:
+            if c == "]":
+                in_class = False
+                out.append(c)
+            elif c == "[":
+                if pattern[i:i + 2] == "[:":
+                    return None  # POSIX classes
+                out.append("\\[")
+            else:
+                out.append(c)
+            i += 1
+            continue
+        if c == "[":
+            in_class = True
+            out.append(c)
+            i += 1
+            if i < n and pattern[i] == "^":
+                out.append("^")
+                i += 1
+            if i < n and pattern[i] == "]":
+                out.append("\\]")  # a leading ] is a literal
+                i += 1
+            continue
+        if c == "(" and pattern[i + 1:i + 2] == "?":
+            if pattern[i:i + 3] == "(?:" or pattern[i:i + 4] == "(?P<":
+                out.append(pattern[i:i + 3])
+                i += 3
+                continue
+            if pattern[i:i + 3] == "(?<" and pattern[i + 3:i + 4] not in ("=", "!"):
+                out.append("(?P<")
+                i += 3
+                continue
+            return None  # flags, lookarounds (RE2 rejects those; not worth telling apart)
+        if c == "$":
+            out.append("\\Z")  # RE2's $ is the end of text, not before a final newline
+        elif c == "{":
+            m = re.match(r"\{(\d+)(,(\d*))?\}", pattern[i:])
+            if m and max(int(m.group(1)), int(m.group(3) or 0)) > 1000:
+                raise EvalError("repetition over 1000 in a regular expression")  # RE2's limit
+            if m:
+                out.append(m.group(0))
+                i += len(m.group(0))
+                continue
+            if pattern[i:i + 2] == "{,":
+                return None  # RE2: a literal; Python: a repetition
+            out.append("\\{")
+        elif c in "*+?" and pattern[i + 1:i + 2] in ("*", "+") and out and out[-1] not in ("(", "|"):
+            return None  # a++ / a*+: RE2 rejects, Python 3.11 reads possessive
+        else:
+            out.append(c)
+        i += 1
+    if in_class:
+        raise EvalError("missing ] in a regular expression")
+    try:
+        return re.compile("".join(out), re.ASCII)
+    except re.error:
+        return None
+
+
+def _compile(pattern: Any) -> Any:
+    compiled = re2_to_python(pattern)
+    return compiled if compiled is not None else Unknown("", "expression")
+
+
+def _captures(m: re.Match[str]) -> Any:
+    compiled = m.re
+    if compiled.groups == 0:
+        return m.group(0)
+    if any(g is None for g in m.groups()):
+        return Unknown("", "expression")  # a group that did not take part: not modelled
+    if compiled.groupindex:
+        if len(compiled.groupindex) != compiled.groups:
+            raise EvalError("regex() cannot mix named and unnamed groups")
+        return {name: m.group(name) for name in compiled.groupindex}
+    return list(m.groups())
+
+
+def fn_regex(pattern: Any, text: Any) -> Any:
+    texts = _string_args(pattern, text)
+    if isinstance(texts, Unknown):
+        return texts
+    compiled = _compile(texts[0])
+    if isinstance(compiled, Unknown):
+        return compiled
+    m = compiled.search(texts[1])
+    if m is None:
+        raise EvalError("regex() found no match")
+    return _captures(m)
+
+
+def fn_regexall(pattern: Any, text: Any) -> Any:
+    texts = _string_args(pattern, text)
+    if isinstance(texts, Unknown):
+        return texts
+    compiled = _compile(texts[0])
+    if isinstance(compiled, Unknown):
+        return compiled
+    matches = list(compiled.finditer(texts[1]))
+    if any(m.end() == m.start() for m in matches):
+        return Unknown("", "expression")  # Go and Python differ on empty matches next to others
+    found = [_captures(m) for m in matches]
+    return _known(*found) or found
+
+
+_GO_TEMPLATE = re.compile(r"\$(\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))")
+
+
+def _replace_regex(text: str, pattern: str, replacement: str) -> Any:
+    compiled = _compile(pattern)
+    if isinstance(compiled, Unknown):
+        return compiled
+    if any(m.end() == m.start() for m in compiled.finditer(text)):
+        return Unknown("", "expression")  # Go and Python differ on empty matches next to others
+
+    def expand(m: re.Match[str]) -> str:
+        # Go's Regexp.Expand: $1 ${1} $name ${name}; $$ is a $; a missing group is empty
+        def one(t: re.Match[str]) -> str:
+            if t.group(1) == "$":
+                return "$"
+            name = t.group(2) or t.group(3)
+            if name.isdigit():
+                number_ = int(name)
+                return (m.group(number_) or "") if number_ <= compiled.groups else ""
+            return (m.group(name) or "") if name in compiled.groupindex else ""
+
+        return _GO_TEMPLATE.sub(one, replacement)
+
+    return compiled.sub(expand, text)
+
+
+# encodings and hashes
+
+
+def _base64decode(text: str) -> Any:
+    try:
+        # Go's decoder skips line breaks
+        return base64.b64decode(re.sub("[\r\n]", "", text).encode("ascii"), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise EvalError("base64decode(): invalid base64 or not UTF-8")
+
+
+def _digest(name: str) -> Callable[[str], str]:
+    return lambda text: hashlib.new(name, text.encode("utf-8")).hexdigest()
+
+
+def _yaml_scalar(found: Any) -> str | None:
+    if found is None:
+        return "null"
+    if isinstance(found, bool):
+        return "true" if found else "false"
+    if isinstance(found, int):
+        return str(found)
+    if isinstance(found, str) and len(found) <= 60 and all(" " <= c <= "~" and c not in '"\\' for c in found):
+        return f'"{found}"'  # Terraform's encoder double-quotes every string
+    return None  # floats, escapes, long lines (the encoder may fold them): not modelled
+
+
+def _yaml_lines(found: Any, indent: str) -> list[str] | None:
+    """Block-style lines of a map or list (as Terraform's yamlencode writes them)."""
+    lines: list[str] = []
+    if isinstance(found, dict):
+        for key in sorted(found):
+            name = _yaml_scalar(key)
+            value = found[key]
+            if name is None:
+                return None
+            if isinstance(value, (dict, list)) and value:
+                inner = _yaml_lines(value, indent + ("  " if isinstance(value, dict) else ""))
+                if inner is None:
+                    return None
+                lines += [f"{indent}{name}:"] + inner
+            else:
+                text = _yaml_scalar(value) if not isinstance(value, (dict, list)) else ("{}" if isinstance(value, dict) else "[]")
+                if text is None:
+                    return None
+                lines.append(f"{indent}{name}: {text}")
+        return lines
+    for value in found:
+        if isinstance(value, dict) and value:
+            inner = _yaml_lines(value, indent + "  ")
+            if inner is None:
+                return None
+            lines += [f"{indent}- {inner[0][len(indent) + 2:]}"] + inner[1:]
+        elif isinstance(value, (dict, list)):
+            return None  # nested lists and empty collections in a list: not modelled
+        else:
+            text = _yaml_scalar(value)
+            if text is None:
+                return None
+            lines.append(f"{indent}- {text}")
+    return lines
+
+
+def fn_yamlencode(found: Any) -> Any:
+    unknown = _known(found)
+    if unknown is not None:
+        return unknown
+    if isinstance(found, (dict, list)) and found:
+        lines = _yaml_lines(found, "")
+    else:
+        text = ("{}" if isinstance(found, dict) else "[]") if isinstance(found, (dict, list)) else _yaml_scalar(found)
+        lines = [text] if text is not None else None
+    return "\n".join(lines) + "\n" if lines is not None else Unknown("", "expression")
+
+
+# networks: ipaddress computes what Go's net package does for these
+
+
+def _network(prefix: str) -> Any:
+    if prefix is None or not re.fullmatch(r"[0-9A-Fa-f:.]+/[0-9]{1,3}", prefix):
+        raise EvalError(f"invalid CIDR prefix {prefix!r}")  # Go wants address/length, nothing else
+    try:
+        return ipaddress.ip_network(prefix, strict=False)
+    except ValueError:
+        raise EvalError(f"invalid CIDR prefix {prefix!r}")
+
+
+def fn_cidrsubnet(prefix: Any, newbits: Any, netnum: Any) -> Any:
+    unknown = _shallow(prefix, newbits, netnum)
+    if unknown is not None:
+        return unknown
+    network = _network(fn_tostring(prefix))
+    newbits, netnum = _whole(newbits, "cidrsubnet"), _whole(netnum, "cidrsubnet")
+    length = network.prefixlen + newbits
+    if newbits < 0 or length > network.max_prefixlen:
+        raise EvalError("cidrsubnet(): not enough bits")
+    if not 0 <= netnum < 1 << newbits:
+        raise EvalError("cidrsubnet(): netnum does not fit")
+    base = int(network.network_address) + (netnum << (network.max_prefixlen - length))
+    return str(ipaddress.ip_network((base, length)))
+
+
+def fn_cidrhost(prefix: Any, hostnum: Any) -> Any:
+    unknown = _shallow(prefix, hostnum)
+    if unknown is not None:
+        return unknown
+    network = _network(fn_tostring(prefix))
+    hostnum = _whole(hostnum, "cidrhost")
+    size = network.num_addresses
+    if hostnum < 0:
+        hostnum += size  # -1 is the last address
+    if not 0 <= hostnum < size:
+        raise EvalError("cidrhost(): hostnum does not fit")
+    return str(network.network_address + hostnum)
+
+
+def fn_cidrnetmask(prefix: Any) -> Any:
+    if isinstance(prefix, Unknown):
+        return prefix
+    network = _network(fn_tostring(prefix))
+    if network.version != 4:
+        raise EvalError("cidrnetmask() is for IPv4 only")
+    return str(network.netmask)
+
+
+# files: inside the module folder only, small, UTF-8
+
+MAX_FILE = 1 << 20
+
+
+def _module_path(module: Module, path: Any) -> Any:
+    """The real path of a file inside the module folder, or Unknown: no folder, an absolute
+    path, a `..` step, or a symlink out of the folder."""
+    if isinstance(path, Unknown):
+        return path
+    path = fn_tostring(path)
+    if path is None:
+        raise EvalError("a path is required")
+    if module.folder is None or os.path.isabs(path) or path.startswith("~") or ".." in re.split(r"[\\/]", path):
+        return Unknown("", "expression")
+    root = os.path.realpath(module.folder)
+    full = os.path.realpath(os.path.join(root, path))
+    if os.path.commonpath([root, full]) != root:
+        return Unknown("", "expression")
+    return full
+
+
+def _read_module_file(module: Module, path: Any) -> Any:
+    full = _module_path(module, path)
+    if isinstance(full, Unknown):
+        return full
+    if not os.path.isfile(full):
+        return Unknown("", "expression")  # absent here (it may be generated before plan), or not a file
+    try:
+        with open(full, "rb") as handle:
+            data = handle.read(MAX_FILE + 1)
+    except OSError:
+        return Unknown("", "expression")  # absent here; it may be generated before plan
+    if len(data) > MAX_FILE:
+        return Unknown("", "expression")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise EvalError("file() needs UTF-8 text")
+
+
+def fn_fileexists(module: Module, path: Any) -> Any:
+    full = _module_path(module, path)
+    if isinstance(full, Unknown):
+        return full
+    return True if os.path.isfile(full) else Unknown("", "expression")  # absent: may be generated
+
+
+def fn_templatefile(module: Module, path: Any, variables: Any) -> Any:
+    content = _read_module_file(module, path)
+    if isinstance(content, Unknown):
+        return content
+    if isinstance(variables, Unknown):
+        return variables
+    if not isinstance(variables, dict):
+        raise EvalError("templatefile() needs a map of variables")
+    marker = "AIPOSTURE_TEMPLATE_END"
+    if marker in content:
+        return Unknown("", "expression")
+    data = ("x = <<" + marker + "\n" + content + "\n" + marker + "\n").encode("utf-8")
+    tree = ts_parser("hcl").parse(data)
+    if tree.root_node.has_error:
+        raise EvalError("templatefile(): invalid template")
+    found = _first(tree.root_node, "heredoc_template")
+    if found is None:
+        return Unknown("", "expression")
+    # the template sees only its variables (and functions); var./local. are not in scope
+    evaluator = _Evaluator(data, Module((), folder=module.folder), 0, variables)
+    evaluator.in_template_file = True
+    rendered = evaluator.template(found)
+    if isinstance(rendered, str):
+        return rendered[:-1] if rendered.endswith("\n") else rendered  # the newline added above
+    return rendered
+
+
+def _first(node: Any, kind: str) -> Any:
+    if node.type == kind:
+        return node
+    for child in node.children:
+        found = _first(child, kind)
+        if found is not None:
+            return found
+    return None
+
+
+def _unknowable(*_: Any) -> Any:
+    return Unknown("", "expression")
+
+
 def _arity(function: Callable[..., Any], low: int, high: int) -> Callable[..., Any]:
     """A function that checks its number of arguments: a wrong call is a Terraform error."""
 
@@ -1008,8 +1924,10 @@ def _arity(function: Callable[..., Any], low: int, high: int) -> Callable[..., A
 
 
 MANY = 1 << 16
-# Terraform function name -> implementation (try and can are special: they catch errors).
+# Terraform function name -> implementation, grouped as Terraform's reference groups them.
+# try and can are special (they catch errors); file functions need the module (see MODULE_FUNCTIONS).
 FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    # collections
     "lookup": _arity(fn_lookup, 2, 3),
     "coalesce": _arity(fn_coalesce, 1, MANY),
     "merge": _arity(fn_merge, 0, MANY),
@@ -1019,16 +1937,69 @@ FUNCTIONS: Mapping[str, Callable[..., Any]] = {
     "contains": _arity(fn_contains, 2, 2),
     "keys": _arity(fn_keys, 1, 1),
     "values": _arity(fn_values, 1, 1),
-    "element": _arity(fn_element, 2, 2),
+    "element": _arity(fn_element, 2, 2),  # wraps around: element(l, len(l)) is l[0]
+    "zipmap": _arity(fn_zipmap, 2, 2),
+    "slice": _arity(fn_slice, 3, 3),
+    "distinct": _arity(fn_distinct, 1, 1),
+    "compact": _arity(fn_compact, 1, 1),
+    "reverse": _arity(fn_reverse, 1, 1),
+    "sort": _arity(fn_sort, 1, 1),
+    "index": _arity(fn_index, 2, 2),
+    "range": _arity(fn_range, 1, 3),
+    # numbers
+    "min": _arity(_number_function(min), 1, MANY),
+    "max": _arity(_number_function(max), 1, MANY),
+    "abs": _arity(_number_function(abs), 1, 1),
+    "ceil": _arity(_number_function(math.ceil), 1, 1),
+    "floor": _arity(_number_function(math.floor), 1, 1),
+    # strings
     "lower": _arity(_string_function(str.lower), 1, 1),
     "upper": _arity(_string_function(str.upper), 1, 1),
+    "title": _arity(_string_op(_title), 1, 1),
     "format": _arity(fn_format, 1, MANY),
     "join": _arity(fn_join, 1, MANY),
     "split": _arity(fn_split, 2, 2),
     "replace": _arity(fn_replace, 3, 3),
+    "substr": _arity(fn_substr, 3, 3),
+    "trimspace": _arity(_string_op(_trimspace), 1, 1),
+    "trim": _arity(_string_op(lambda text, cutset: text.strip(cutset)), 2, 2),
+    "trimprefix": _arity(_string_op(str.removeprefix), 2, 2),
+    "trimsuffix": _arity(_string_op(str.removesuffix), 2, 2),
+    "startswith": _arity(_string_op(str.startswith), 2, 2),
+    "endswith": _arity(_string_op(str.endswith), 2, 2),
+    "strcontains": _arity(_string_op(lambda text, part: part in text), 2, 2),
+    "regex": _arity(fn_regex, 2, 2),
+    "regexall": _arity(fn_regexall, 2, 2),
+    # type conversions
     "tostring": _arity(fn_tostring, 1, 1),
     "tonumber": _arity(fn_tonumber, 1, 1),
     "tobool": _arity(fn_tobool, 1, 1),
+    "tolist": _arity(fn_tolist, 1, 1),
+    "toset": _arity(fn_toset, 1, 1),
+    "tomap": _arity(fn_tomap, 1, 1),
+    # encodings and hashes
     "jsonencode": _arity(fn_jsonencode, 1, 1),
     "jsondecode": _arity(fn_jsondecode, 1, 1),
+    "yamlencode": _arity(fn_yamlencode, 1, 1),
+    "base64encode": _arity(_string_op(lambda t: base64.b64encode(t.encode("utf-8")).decode("ascii")), 1, 1),
+    "base64decode": _arity(_string_op(_base64decode), 1, 1),
+    "urlencode": _arity(_string_op(lambda t: urllib.parse.quote_plus(t, safe="")), 1, 1),  # as Go's QueryEscape
+    "sha256": _arity(_string_op(_digest("sha256")), 1, 1),
+    "sha1": _arity(_string_op(_digest("sha1")), 1, 1),
+    "md5": _arity(_string_op(_digest("md5")), 1, 1),
+    # networks
+    "cidrsubnet": _arity(fn_cidrsubnet, 3, 3),
+    "cidrhost": _arity(fn_cidrhost, 2, 2),
+    "cidrnetmask": _arity(fn_cidrnetmask, 1, 1),
+    # depend on the machine or the moment of the run: never known here
+    "abspath": _arity(_unknowable, 1, 1),
+    "timestamp": _arity(_unknowable, 0, 0),
+    "uuid": _arity(_unknowable, 0, 0),
+}
+
+# Functions that read the module's folder: they take the Module first.
+MODULE_FUNCTIONS: Mapping[str, Callable[..., Any]] = {
+    "file": _arity(_read_module_file, 2, 2),
+    "fileexists": _arity(fn_fileexists, 2, 2),
+    "templatefile": _arity(fn_templatefile, 3, 3),
 }
