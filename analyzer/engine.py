@@ -293,11 +293,6 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
     return outcomes
 
 
-def scan_target(target: Target, checks: Sequence[Check], fixes: bool = False) -> FileOutcome:
-    """Scan one file as a folder of its own."""
-    return scan_folder([target], checks, fixes)[0]
-
-
 # `source = "./x"` (HCL) or `"source": "../x"` (JSON): a call of a module in a local folder.
 _LOCAL_SOURCE = re.compile(rb'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.\.?/[^"\n]*)"')
 
