@@ -204,6 +204,21 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
     return outcome
 
 
+@dataclass(frozen=True)
+class ModuleCall:
+    """A `module` block calling a local folder, with its arguments evaluated in the caller."""
+
+    prefix: str  # the instance's address prefix: "module.ml." (nested: "module.a.module.b.")
+    folder: str  # the called folder, real path
+    inputs: Mapping[str, Any]  # argument name -> plain value (Unknown where the caller cannot know)
+
+
+# Module block arguments that are not input variables.
+MODULE_META_ARGS = frozenset({"source", "version", "providers", "depends_on", "count", "for_each"})
+MAX_MODULE_DEPTH = 8  # nesting of local module calls followed; deeper (or a cycle) stays Unknown
+MAX_MODULE_INSTANCES = 500  # calls evaluated per scan: a bound against fan-out at every level
+
+
 def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequence[Check],
                 fixes: bool = False, folder: str = "") -> FileOutcome:
     """Parse and check one file's bytes; with `fixes`, attach a verified fix to each finding that
@@ -211,30 +226,58 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
     `folder` is where the file lives, for what a fix needs to know of its neighbours. Terraform
     variables and locals are evaluated within this one file (a scan evaluates a whole folder)."""
     parsed = importlib.import_module(parser).parse(path, data)
-    evaluated = evaluate_folder([parsed], None)[0]
+    evaluated = evaluate_folder([parsed], None)[0][0]
     return check_parsed(parsed, evaluated, data, parser, writer, checks, fixes, folder)
 
 
 def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False,
-                    variables: Mapping[str, Any] | None = None) -> list[ParsedFile]:
-    """The Terraform files of one module folder with their variables and locals evaluated
-    (tfvars are read from `folder` when given; `variables`, from --var-file and --var, override
-    them). Other frameworks are returned as they are.
+                    variables: Mapping[str, Any] | None = None,
+                    call: ModuleCall | None = None) -> tuple[list[ParsedFile], list[ModuleCall]]:
+    """The Terraform files of one module folder with their variables and locals evaluated, and
+    the local module calls they make. Other frameworks are returned as they are.
 
-    In a `child_module` every variable is Unknown: its caller decides the value (calls are not
-    evaluated yet), and Terraform reads tfvars files and -var options for the root module only."""
+    A root module reads tfvars from `folder`, then `variables` (--var-file, --var). An instance
+    of a `call` takes the caller's arguments over its defaults. A `child_module` evaluated on its
+    own (no caller in the scan reached it) has every variable Unknown: its caller decides."""
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
-        return list(files)
+        return list(files), []
     from parsers.terraform import evaluate
 
-    tfvars = evaluate.read_tfvars(folder) if folder and not child_module else {}
-    if tfvars is not None and variables and not child_module:
-        tfvars = {**tfvars, **variables}
+    if call is not None:
+        tfvars: dict | None = dict(call.inputs)
+    else:
+        tfvars = evaluate.read_tfvars(folder) if folder and not child_module else {}
+        if tfvars is not None and variables and not child_module:
+            tfvars = {**tfvars, **variables}
     module = evaluate.Module(terraform, tfvars if tfvars is not None else {}, folder=folder)
-    if tfvars is None or child_module:  # a bad tfvars file, or a child module: no value can be trusted
+    if tfvars is None or (child_module and call is None):  # a bad tfvars file, or no caller known
         module.variables = {name: None for name in module.variables}
-    return [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
+    evaluated = [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
+    return evaluated, (_module_calls(terraform, module, folder, call.prefix if call else "") if folder else [])
+
+
+def _module_calls(files: Sequence[ParsedFile], module: Any, folder: str, prefix: str) -> list[ModuleCall]:
+    """The module blocks with a local source, their arguments evaluated. A call with `count` or
+    `for_each` is not followed (its instances are not expanded yet): that module stays Unknown."""
+    calls = []
+    for parsed in files:
+        for name, record in parsed.blocks.get("module", {}).items():
+            source = record.attrs.get("source")
+            if ("#" in name or source is None or not isinstance(source.raw, str)
+                    or not source.raw.startswith(("./", "../")) or "count" in record.attrs
+                    or "for_each" in record.attrs):
+                continue
+            inputs = {key: module.plain(value, 0) for key, value in record.attrs.items()
+                      if key not in MODULE_META_ARGS}
+            target = os.path.realpath(os.path.join(folder, source.raw.replace("//", "/")))
+            calls.append(ModuleCall(f"{prefix}module.{name}.", target, inputs))
+    return calls
+
+
+def _with_prefix(parsed: ParsedFile, prefix: str) -> ParsedFile:
+    """The file's resources addressed as one module instance's: "module.ml.aws_x.y"."""
+    return replace(parsed, resources=tuple(replace(r, address=prefix + r.address) for r in parsed.resources))
 
 
 def check_parsed(parsed: ParsedFile, evaluated: ParsedFile, data: bytes, parser: str, writer: str,
@@ -267,9 +310,11 @@ def check_source(filename: str, data: bytes, checks: Sequence[Check], fixes: boo
 
 
 def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool = False,
-                variables: Mapping[str, Any] | None = None) -> list[FileOutcome]:
-    """Scan the files of one folder (a Terraform module): parse them all, evaluate variables and
-    locals across them, then check each file. One FileOutcome per target, in order."""
+                variables: Mapping[str, Any] | None = None,
+                call: ModuleCall | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
+    """Scan the files of one folder (a Terraform module), or one instance of it for a `call`:
+    parse them all, evaluate variables and locals across them, then check each file. One
+    FileOutcome per target, in order, and the local module calls the folder makes."""
     read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
     for target in targets:
         try:
@@ -278,10 +323,13 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         except OSError as error:
             read.append(FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}"))
             continue
-        read.append((target, data, importlib.import_module(target.parser).parse(target.relative, data)))
+        parsed = importlib.import_module(target.parser).parse(target.relative, data)
+        read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
-    evaluated = iter(evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module, variables))
+    evaluated_files, calls = evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module,
+                                             variables, call)
+    evaluated = iter(evaluated_files)
     outcomes = []
     for item in read:
         if isinstance(item, FileOutcome):
@@ -290,7 +338,23 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         target, data, parsed = item
         outcomes.append(check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks, fixes,
                                      os.path.dirname(target.absolute)))
-    return outcomes
+    return outcomes, calls
+
+
+def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]) -> list[FileOutcome]:
+    """A called module's outcomes: its files' parse errors once, and what each instance found."""
+    merged = []
+    for position, base in enumerate(alone):
+        outcome = FileOutcome([f for f in base.findings if f.rule_id == PARSE_ERROR_ID], [], 0, 0, base.error)
+        for instance in instances:
+            found = instance[position]
+            outcome.findings += [f for f in found.findings if f.rule_id != PARSE_ERROR_ID]
+            outcome.unknowns += found.unknowns
+            outcome.suppressed += found.suppressed
+            outcome.resources += found.resources
+            outcome.passed += found.passed
+        merged.append(outcome)
+    return merged
 
 
 # `source = "./x"` (HCL) or `"source": "../x"` (JSON): a call of a module in a local folder.
@@ -332,14 +396,15 @@ _WORKER_CHECKS: dict[tuple[tuple[str, int], ...], tuple[Check, ...]] = {}
 
 
 def _scan_in_worker(targets: Sequence[Target], check_ids: tuple[tuple[str, int], ...], fixes: bool,
-                    variables: Mapping[str, Any] | None) -> list[FileOutcome]:
+                    variables: Mapping[str, Any] | None,
+                    call: ModuleCall | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
         severities = dict(check_ids)
         _WORKER_CHECKS[check_ids] = tuple(replace(c, severity=Severity(severities[c.id]))
                                           for c in ALL_CHECKS if c.id in severities)
-    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes, variables)
+    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes, variables, call)
 
 
 def override_severities(checks: Sequence[Check], overrides: Mapping[str, str]) -> tuple[Check, ...]:
@@ -408,15 +473,43 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
 
     groups = group_by_folder(targets)
     workers = jobs if jobs else (os.cpu_count() or 1)
+    pool = None
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
         from concurrent.futures import ProcessPoolExecutor
 
-        check_ids = tuple((c.id, int(c.severity)) for c in checks)
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            per_folder = list(pool.map(_scan_in_worker, groups, [check_ids] * len(groups), [fixes] * len(groups),
-                                       [variables] * len(groups), chunksize=max(1, len(groups) // (workers * 8))))
-    else:
-        per_folder = [scan_folder(group, checks, fixes, variables) for group in groups]
+        pool = ProcessPoolExecutor(max_workers=workers)
+    check_ids = tuple((c.id, int(c.severity)) for c in checks)
+
+    def run(tasks: list[tuple[list[Target], ModuleCall | None]]) -> list:
+        if pool is None:
+            return [scan_folder(group, checks, fixes, variables, call) for group, call in tasks]
+        count = len(tasks)
+        return list(pool.map(_scan_in_worker, [g for g, _ in tasks], [check_ids] * count, [fixes] * count,
+                             [variables] * count, [c for _, c in tasks],
+                             chunksize=max(1, count // (workers * 8))))
+
+    try:
+        # every folder on its own, then each called folder once per call with the caller's
+        # arguments, level by level (a call made by an instance is followed in the next round)
+        alone = run([(group, None) for group in groups])
+        called = {os.path.realpath(os.path.dirname(g[0].absolute)): i for i, g in enumerate(groups) if g[0].child_module}
+        instances: dict[int, list[list[FileOutcome]]] = {}
+        pending = [call for _, calls in alone for call in calls]
+        budget = MAX_MODULE_INSTANCES
+        for _ in range(MAX_MODULE_DEPTH):
+            tasks = [(called[c.folder], c) for c in pending if c.folder in called][:budget]
+            if not tasks:
+                break
+            budget -= len(tasks)
+            pending = []
+            for (index, _), (found, calls) in zip(tasks, run([(groups[i], c) for i, c in tasks])):
+                instances.setdefault(index, []).append(found)
+                pending += calls
+    finally:
+        if pool is not None:
+            pool.shutdown()
+    per_folder = [merge_instances(found, instances[i]) if i in instances else found
+                  for i, (found, _) in enumerate(alone)]
     targets = [t for group in groups for t in group]
     outcomes = [outcome for found in per_folder for outcome in found]
 

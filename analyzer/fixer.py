@@ -41,8 +41,17 @@ def native_change(resource_kind: str, framework: str, remedy: SetAttr | RemoveAt
     return NativeSet(path, kinds.native_value(resource_kind, remedy.path, remedy.value))
 
 
+def local_key(key: tuple) -> tuple:
+    """A finding's key without its module instance ("module.ml.aws_x.y" -> "aws_x.y"):
+    verification re-checks the file on its own, where addresses carry no instance prefix."""
+    rule, path, resource, attribute = key
+    while resource.startswith("module.") and resource.count(".") >= 3:
+        resource = resource.split(".", 2)[2]
+    return (rule, path, resource, attribute)
+
+
 def fail_keys(findings: Sequence[Finding]) -> set[tuple]:
-    return {f.key for f in findings if f.status is Status.FAIL}
+    return {local_key(f.key) for f in findings if f.status is Status.FAIL}
 
 
 def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: ParsedFile,
@@ -54,7 +63,7 @@ def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: P
     if len(parsed_after.issues) > len(parsed_before.issues):
         return f"the fixed file does not parse: {parsed_after.issues[0].message}"
     remaining = fail_keys(check_file(parsed_after, checks).findings)
-    still = [f.rule_id for f in fixed if f.key in remaining]
+    still = [f.rule_id for f in fixed if local_key(f.key) in remaining]
     if still:
         return f"{', '.join(still)} still fails after the fix"
     new = remaining - fail_keys(findings_before)

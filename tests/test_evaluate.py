@@ -383,19 +383,56 @@ resource "aws_sagemaker_notebook_instance" "nb" {
     assert not [f for f in outcome.findings + outcome.unknowns if f.rule_id == "AIP101"]
 
 
-def test_a_called_module_takes_its_values_from_the_caller_not_its_defaults(project):
-    # the same folder, now called as a local module: its defaults are the caller's business
+def test_a_called_module_is_judged_with_the_callers_arguments(project):
+    # the case: `lookup(var.settings, "direct_internet_access", "Enabled")` in a module,
+    # the default of var.settings in another file of the module
     os.remove(project / "terraform.tfvars")
-    assert notebook_status(project)[0] is Status.FAIL  # a root module: its defaults apply
     root = project.parent
     (root / "main.tf").write_text('module "ml" {\n  source = "./module"\n}\n')
+    [finding] = [f for f in scan([str(root)]).findings if f.rule_id == "AIP101"]
+    assert (finding.path, finding.resource) == ("module/main.tf", "module.ml.aws_sagemaker_notebook_instance.nb")
+
+    # the caller overrides it: judged with the caller's value
+    (root / "main.tf").write_text('module "ml" {\n  source   = "./module"\n'
+                                  '  settings = { direct_internet_access = "Disabled" }\n}\n')
     result = scan([str(root)])
-    [unknown] = [f for f in result.unknowns if f.rule_id == "AIP101"]
-    assert unknown.path == "module/main.tf"
+    assert not [f for f in result.findings + result.unknowns if f.rule_id == "AIP101"]
+
+    # two calls, two instances, each judged with its own arguments
+    (root / "main.tf").write_text('module "secure" {\n  source   = "./module"\n'
+                                  '  settings = { direct_internet_access = "Disabled" }\n}\n'
+                                  'module "open" {\n  source = "./module"\n}\n')
+    [finding] = [f for f in scan([str(root)]).findings if f.rule_id == "AIP101"]
+    assert finding.resource == "module.open.aws_sagemaker_notebook_instance.nb"
+
+    # an argument the caller cannot know is UNKNOWN in the module, never a guess
+    (root / "main.tf").write_text('variable "s" {}\nmodule "ml" {\n  source   = "./module"\n  settings = var.s\n}\n')
+    result = scan([str(root)])
     assert not [f for f in result.findings if f.rule_id == "AIP101"]
-    # tfvars next to a child module are not read: Terraform reads them for the root module only
+    assert [f.resource for f in result.unknowns if f.rule_id == "AIP101"] == [
+        "module.ml.aws_sagemaker_notebook_instance.nb"]
+
+    # tfvars next to a called module are not read: Terraform reads them for the root module only
+    (root / "main.tf").write_text('module "ml" {\n  source   = "./module"\n'
+                                  '  settings = { direct_internet_access = "Disabled" }\n}\n')
     (project / "terraform.tfvars").write_text('settings = { direct_internet_access = "Enabled" }\n')
     assert not [f for f in scan([str(root)]).findings if f.rule_id == "AIP101"]
+
+
+def test_a_module_call_with_count_is_not_followed_yet(project):
+    os.remove(project / "terraform.tfvars")
+    root = project.parent
+    (root / "main.tf").write_text('module "ml" {\n  source = "./module"\n  count  = 0\n}\n')
+    result = scan([str(root)])
+    assert not [f for f in result.findings if f.rule_id == "AIP101"]
+    assert [f.resource for f in result.unknowns if f.rule_id == "AIP101"] == ["aws_sagemaker_notebook_instance.nb"]
+
+
+def test_a_module_calling_itself_stops(tmp_path):
+    (tmp_path / "main.tf").write_text('module "again" {\n  source = "./"\n}\n'
+                                      'resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n')
+    result = scan([str(tmp_path)])  # bounded by the module depth, never hangs
+    assert {f.rule_id for f in result.findings} >= {"AIP112"}
 
 
 def test_a_sensitive_variable_is_never_judged_so_never_printed(project):
@@ -470,3 +507,19 @@ def test_a_value_read_from_a_file_of_the_module(tmp_path):
     assert notebook_status(tmp_path)[0] is Status.PASS
     (tmp_path / "internet.txt").unlink()  # not in the tree (generated before plan?): unknown, not a guess
     assert notebook_status(tmp_path)[0] is Status.UNKNOWN
+
+
+def test_a_finding_in_a_called_module_has_its_verified_fix(tmp_path):
+    (tmp_path / "mod").mkdir()
+    (tmp_path / "mod" / "main.tf").write_text(
+        'resource "aws_sagemaker_notebook_instance" "nb" {\n'
+        '  name          = "nb"\n'
+        '  instance_type = "ml.t3.medium"\n'
+        '  root_access   = "Enabled"\n'
+        '}\n')
+    (tmp_path / "main.tf").write_text('module "m" {\n  source = "./mod"\n}\n')
+    [finding] = [f for f in scan([str(tmp_path)], fixes=True).findings if f.rule_id == "AIP102"]
+    assert finding.resource == "module.m.aws_sagemaker_notebook_instance.nb"
+    assert finding.fix is not None, finding.fix_note
+    [edit] = finding.fix.edits
+    assert edit.content == '"Disabled"'
