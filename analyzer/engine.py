@@ -318,12 +318,10 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
     read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
     for target in targets:
         try:
-            with open(target.absolute, "rb") as handle:
-                data = handle.read(MAX_FILE_BYTES + 1)
+            data, parsed = _read_and_parse(target)
         except OSError as error:
             read.append(FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}"))
             continue
-        parsed = importlib.import_module(target.parser).parse(target.relative, data)
         read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
@@ -339,6 +337,26 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         outcomes.append(check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks, fixes,
                                      os.path.dirname(target.absolute)))
     return outcomes, calls
+
+
+# A called folder is scanned once alone and once per call: its files are read and parsed once
+# per process (parsed files are immutable). Bounded, as a module tree is small beside the scan.
+_PARSED: dict[tuple[str, str], tuple[bytes, ParsedFile]] = {}
+_PARSED_LIMIT = 2048
+
+
+def _read_and_parse(target: Target) -> tuple[bytes, ParsedFile]:
+    key = (target.absolute, target.relative)
+    if key in _PARSED:
+        return _PARSED[key]
+    with open(target.absolute, "rb") as handle:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    found = (data, importlib.import_module(target.parser).parse(target.relative, data))
+    if target.child_module:  # only a called folder's files are read again (once per call)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[key] = found
+    return found
 
 
 def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]) -> list[FileOutcome]:
@@ -472,6 +490,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
     result = ScanResult(root=root, files=[t.relative for t in targets], skipped=skipped, rules=checks)
 
     groups = group_by_folder(targets)
+    _PARSED.clear()  # files may have changed since an earlier scan in this process
     workers = jobs if jobs else (os.cpu_count() or 1)
     pool = None
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
