@@ -165,6 +165,15 @@ class FileOutcome:
     suppressed: list[Finding] = field(default_factory=list)  # failures suppressed inline (analyzer.suppress)
 
 
+def _no_instances(resource: Resource) -> bool:
+    """A resource whose (evaluated) `count` is 0 or whose `for_each` is empty creates nothing."""
+    count = resource.attrs.get("count")
+    if count is not None and count.raw == 0 and not isinstance(count.raw, bool):
+        return True
+    for_each = resource.attrs.get("for_each")
+    return for_each is not None and isinstance(for_each.raw, (list, dict)) and not for_each.raw
+
+
 def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
     """Run the checks on one parsed file's resources."""
     by_kind: dict[str, list[Check]] = {}
@@ -185,6 +194,8 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
                 issue.span, parsed.framework))
     for resource in parsed.resources:
         applicable = by_kind.get(resource.kind)
+        if applicable and _no_instances(resource):
+            continue  # `count = 0` or an empty `for_each`: nothing will be created
         if not applicable:
             continue
         outcome.resources += 1

@@ -523,3 +523,19 @@ def test_a_finding_in_a_called_module_has_its_verified_fix(tmp_path):
     assert finding.fix is not None, finding.fix_note
     [edit] = finding.fix.edits
     assert edit.content == '"Disabled"'
+
+
+@pytest.mark.parametrize("meta, enabled, fires", [
+    ("count = var.enabled ? 1 : 0", "false", False),
+    ("count = var.enabled ? 1 : 0", "true", True),
+    ("for_each = var.enabled ? toset([\"a\"]) : toset([])", "false", False),
+    ("for_each = var.enabled ? toset([\"a\"]) : toset([])", "true", True),
+])
+def test_a_resource_with_no_instances_is_not_judged(tmp_path, meta, enabled, fires):
+    (tmp_path / "main.tf").write_text(
+        f'variable "enabled" {{\n  default = {enabled}\n}}\n'
+        'resource "aws_sagemaker_model" "m" {\n'
+        f'  {meta}\n'
+        '  name = "m"\n'
+        '}\n')
+    assert bool([f for f in scan([str(tmp_path)]).findings if f.rule_id == "AIP112"]) is fires
