@@ -126,11 +126,13 @@ def _applies_to(check: Check) -> list[tuple[str, str, str, str]]:
     return rows
 
 
-def _fence(source: str, language: str) -> str:
+def fence(source: str, language: str) -> str:
+    """A fenced code block, its fence longer than any run of backticks in `source`."""
     ticks = "```"
     while ticks in source:
         ticks += "`"
-    return f"{ticks}{language}\n{source.rstrip()}\n{ticks}"
+    body = source.rstrip("\n")  # newlines only: a diff's last context line may be a lone space
+    return f"{ticks}{language}\n{body}\n{ticks}"
 
 
 def _language(example: Example) -> str:
@@ -203,9 +205,9 @@ def rule_markdown(check: Check) -> str:
         for example in _examples_in_order(check):
             verdict = "Non-compliant" if example.expect_fail else "Compliant"
             out += [f"{verdict} ({example.framework}, `{example.filename}`):", "",
-                    _fence(example.source, _language(example)), ""]
+                    fence(example.source, _language(example)), ""]
             if example.fixed is not None:
-                out += ["The fix:", "", _fence(_example_diff(example), "diff"), ""]
+                out += ["The fix:", "", fence(_example_diff(example), "diff"), ""]
     return "\n".join(out).rstrip() + "\n"
 
 

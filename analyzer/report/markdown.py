@@ -11,6 +11,7 @@ import re
 from urllib.parse import quote
 
 from analyzer.check import Severity
+from analyzer.docs import fence
 from analyzer.findings import Finding, ScanResult
 from analyzer.report.common import by_severity_first, plural, summarize
 
@@ -87,12 +88,6 @@ def _section(title: str, findings: list[Finding], open_when_short: bool = True) 
 MAX_FIXES = 50  # suggested changes shown, highest severity first
 
 
-def _fence(text: str) -> str:
-    """A code fence longer than any run of backticks in `text`."""
-    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
-    return "`" * max(3, longest + 1)
-
-
 def _suggested_changes(result: ScanResult) -> list[str]:
     """A collapsible block per verified fix: what it does, its safety, and its diff."""
     from analyzer.fix import apply_edits, unified_diff
@@ -113,10 +108,9 @@ def _suggested_changes(result: ScanResult) -> list[str]:
         if data is None:
             continue
         diff = unified_diff(finding.path, data, apply_edits(data, finding.fix.edits))
-        fence = _fence(diff)
         title = cell(f"{finding.rule_id} {finding.path}:{finding.span.line}: {finding.fix.title}")
         out += [f"<details><summary>{title} ({finding.fix.applicability.label})</summary>", "",
-                f"{fence}diff", diff.rstrip("\n"), fence, "", "</details>", ""]
+                fence(diff, "diff"), "", "</details>", ""]
     if len(fixed) > MAX_FIXES:
         out += [f"…and {len(fixed) - MAX_FIXES} more: `aiposture fix --suggestions` prints them all.", ""]
     return out
