@@ -22,7 +22,7 @@ from analyzer.fix import (
     overlaps, unified_diff,
 )
 from analyzer.changes import repository_prefix
-from analyzer.report.common import stable_key
+from analyzer.report.common import plural, stable_key
 from analyzer.findings import PARSE_ERROR_ID, Finding
 from analyzer.model import ParsedFile
 
@@ -279,8 +279,8 @@ class FixOutcome:
             label = finding.fix.applicability.label
             counts[label] = counts.get(label, 0) + 1
         detail = ", ".join(f"{n} {label}" for label, n in sorted(counts.items()))
-        lines = [f"aiposture: {verb} {len(applied)} finding{'s' if len(applied) != 1 else ''} in {changed} "
-                 f"file{'s' if changed != 1 else ''}" + (f" ({detail})" if detail else "") + "."]
+        lines = [f"aiposture: {verb} {plural(len(applied), 'finding')} in {plural(changed, 'file')}"
+                 + (f" ({detail})" if detail else "") + "."]
         if self.waiting.get("unsafe"):
             lines.append(f"aiposture: {self.waiting['unsafe']} more have unsafe fixes: --unsafe-fixes "
                          "(they may change the workload's behaviour: review them).")
@@ -288,7 +288,8 @@ class FixOutcome:
             lines.append(f"aiposture: {self.waiting['suggestion']} more have fixes that need a value from you: "
                          "see them with --suggestions.")
         if self.without_fix:
-            lines.append(f"aiposture: {self.without_fix} finding{'s have' if self.without_fix != 1 else ' has'} "
+            verb_has = "has" if self.without_fix == 1 else "have"
+            lines.append(f"aiposture: {plural(self.without_fix, 'finding')} {verb_has} "
                          "no automatic fix (`aiposture scan` lists them).")
         for fixed in self.files:
             for finding in fixed.failed:

@@ -133,8 +133,10 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
                     quiet=quiet)
     _write(report, output)
     if output and not quiet:
-        click.echo(f"aiposture: wrote the {fmt} report to {output} "
-                   f"({len(result.findings)} finding{'s' if len(result.findings) != 1 else ''})", err=True)
+        from analyzer.report.common import plural
+
+        click.echo(f"aiposture: wrote the {fmt} report to {output} ({plural(len(result.findings), 'finding')})",
+                   err=True)
     if fail_on == "never":
         return EXIT_OK
     threshold = Severity.parse(fail_on)
@@ -205,12 +207,12 @@ def create_baseline(paths, output, select, ignore, config_file, var_files, var_v
     numbers, so edits elsewhere in a file do not make its accepted findings new."""
     from analyzer import baseline as baselines
     from analyzer.engine import scan as run_scan
+    from analyzer.report.common import plural
 
     _, settings = _configure(paths, config_file, select, ignore)
     result = run_scan(list(paths) or ["."], **settings, variables=_variables(var_files, var_values))
     _write(baselines.create(result), output)
-    click.echo(f"aiposture: wrote {len(result.findings)} finding{'s' if len(result.findings) != 1 else ''} "
-               f"to {output}", err=True)
+    click.echo(f"aiposture: wrote {plural(len(result.findings), 'finding')} to {output}", err=True)
     return EXIT_OK
 
 
