@@ -8,7 +8,7 @@ from __future__ import annotations
 import textwrap
 from dataclasses import dataclass, field
 from enum import Enum, IntEnum
-from typing import Any, Callable, Iterable, Mapping
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from analyzer import kinds
 from analyzer.model import Resource, Span, Unknown, Value
@@ -67,9 +67,44 @@ class Result:
 
 @dataclass(frozen=True)
 class Context:
-    """What a rule can see beyond its resource: every resource of the scan, by kind."""
+    """What a rule can see beyond its resource: the other resources of its module instance (or
+    template), by kind, and the context graph of references between them (analyzer.graph),
+    built on first use so scans whose checks never follow a reference do not pay for it."""
 
     by_kind: Mapping[str, tuple[Resource, ...]] = field(default_factory=dict)
+    resources: tuple[Resource, ...] = ()
+    _graph: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @property
+    def graph(self) -> Any:
+        """The analyzer.graph.Graph of `resources`."""
+        if "graph" not in self._graph:
+            from analyzer import graph
+
+            self._graph["graph"] = graph.build(self.resources)
+        return self._graph["graph"]
+
+    def targets(self, resource: Resource, path: str | None = None,
+                kinds: Sequence[str] | None = None) -> list[Resource]:
+        """The resources `resource` refers to, through the attribute at native `path` (or below
+        it) when given, of the given kinds or native types when given."""
+        from analyzer import graph
+
+        return graph.targets(self.graph, resource, path, kinds)
+
+    def referrers(self, resource: Resource, kinds: Sequence[str] | None = None) -> list[tuple[Resource, str]]:
+        """The resources that refer to `resource`, each with the native path that does."""
+        from analyzer import graph
+
+        return graph.referrers(self.graph, resource, kinds)
+
+
+def context_of(resources: Sequence[Resource]) -> Context:
+    """The context of resources checked together."""
+    by_kind: dict[str, list[Resource]] = {}
+    for resource in resources:
+        by_kind.setdefault(resource.kind, []).append(resource)
+    return Context({kind: tuple(found) for kind, found in by_kind.items()}, tuple(resources))
 
 
 Rule = Callable[[Resource, Context], Iterable[Result]]

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import suppress
-from analyzer.check import Check, Context, Severity, Status
+from analyzer.check import Check, Context, Severity, Status, context_of
 from analyzer.config import compile_globs
 from analyzer.errors import UsageError
 from analyzer.findings import PARSE_ERROR_ID, Finding, ScanResult
-from analyzer.model import ParsedFile, Resource
+from analyzer.model import ParsedFile, Resource, Span
 
 # File name suffix -> (framework, parser module, writer module). Longest suffix first.
 PARSERS: tuple[tuple[str, str, str, str], ...] = (
@@ -174,16 +174,15 @@ def _no_instances(resource: Resource) -> bool:
     return for_each is not None and isinstance(for_each.raw, (list, dict)) and not for_each.raw
 
 
-def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
-    """Run the checks on one parsed file's resources."""
+def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | None = None) -> FileOutcome:
+    """Run the checks on one parsed file's resources. `context` holds the resources checked
+    together with them (a module instance's, a template's); by default the file's own."""
     by_kind: dict[str, list[Check]] = {}
     for check in checks:
         for kind in check.kinds:
             by_kind.setdefault(kind, []).append(check)
-    resources_by_kind: dict[str, list[Resource]] = {}
-    for resource in parsed.resources:
-        resources_by_kind.setdefault(resource.kind, []).append(resource)
-    context = Context({kind: tuple(found) for kind, found in resources_by_kind.items()})
+    if context is None:
+        context = context_of(parsed.resources)
 
     outcome = FileOutcome([], [], 0, 0)
     parse_check = next((c for c in checks if c.id == PARSE_ERROR_ID), None)
@@ -219,9 +218,18 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check]) -> FileOutcome:
 class ModuleCall:
     """A `module` block calling a local folder, with its arguments evaluated in the caller."""
 
-    prefix: str  # the instance's address prefix: "module.ml." (nested: "module.a.module.b.")
+    prefix: str  # the instance's address prefix: "module.ml." (nested: "module.a.module.b.", counted: "module.ml[0].")
     folder: str  # the called folder, real path
     inputs: Mapping[str, Any]  # argument name -> plain value (Unknown where the caller cannot know)
+    # argument name -> where the caller writes it: a finding whose value came from an input
+    # leads there (a SARIF related location)
+    argument_spans: Mapping[str, Span] = field(default_factory=dict)
+    root: str = ""  # the root module's folder, whose .terraform/modules/modules.json lists installed modules
+    key: str = ""  # the call's key in modules.json: "ml", nested "ml.network"
+    # a registry or git module (installed by `terraform init`, not part of the repository): its
+    # source, and the caller's `module` block, where its findings are reported
+    external: str = ""
+    block: Span | None = None
 
 
 # Module block arguments that are not input variables.
@@ -243,16 +251,17 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
 
 def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False,
                     variables: Mapping[str, Any] | None = None,
-                    call: ModuleCall | None = None) -> tuple[list[ParsedFile], list[ModuleCall]]:
-    """The Terraform files of one module folder with their variables and locals evaluated, and
-    the local module calls they make. Other frameworks are returned as they are.
+                    call: ModuleCall | None = None) -> tuple[list[ParsedFile], list[ModuleCall], Any]:
+    """The Terraform files of one module folder with their variables and locals evaluated, the
+    local module calls they make, and the evaluated module (parsers.terraform.evaluate.Module;
+    None without Terraform files). Other frameworks are returned as they are.
 
     A root module reads tfvars from `folder`, then `variables` (--var-file, --var). An instance
     of a `call` takes the caller's arguments over its defaults. A `child_module` evaluated on its
     own (no caller in the scan reached it) has every variable Unknown: its caller decides."""
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
-        return list(files), []
+        return list(files), [], None
     from parsers.terraform import evaluate
 
     if call is not None:
@@ -265,37 +274,111 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
     if tfvars is None or (child_module and call is None):  # a bad tfvars file, or no caller known
         module.variables = {name: None for name in module.variables}
     evaluated = [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
-    return evaluated, (_module_calls(terraform, module, folder, call.prefix if call else "") if folder else [])
+    calls = _module_calls(terraform, module, folder, call) if folder else []
+    return evaluated, calls, module
 
 
-def _module_calls(files: Sequence[ParsedFile], module: Any, folder: str, prefix: str) -> list[ModuleCall]:
-    """The module blocks with a local source, their arguments evaluated. A call with `count` or
-    `for_each` is not followed (its instances are not expanded yet): that module stays Unknown."""
+def _module_calls(files: Sequence[ParsedFile], module: Any, folder: str, caller: ModuleCall | None) -> list[ModuleCall]:
+    """The module blocks the folder's files call, their arguments evaluated: one call per
+    instance of a block with `count` or `for_each` (none when that is 0 or empty). A local source
+    is the folder it names; a registry or git source is the folder `terraform init` installed it
+    in, when the root module's .terraform/modules/modules.json lists it. A block whose source
+    cannot be found, or whose `count` or `for_each` cannot be known, is not followed: that
+    module stays Unknown."""
+    from parsers.terraform import evaluate
+
+    prefix = caller.prefix if caller else ""
+    root = caller.root if caller else folder
     calls = []
     for parsed in files:
         for name, record in parsed.blocks.get("module", {}).items():
             source = record.attrs.get("source")
-            if ("#" in name or source is None or not isinstance(source.raw, str)
-                    or not source.raw.startswith(("./", "../")) or "count" in record.attrs
-                    or "for_each" in record.attrs):
+            if "#" in name or source is None or not isinstance(source.raw, str):
                 continue
-            inputs = {key: module.plain(value, 0) for key, value in record.attrs.items()
-                      if key not in MODULE_META_ARGS}
-            target = os.path.realpath(os.path.join(folder, source.raw.replace("//", "/")))
-            calls.append(ModuleCall(f"{prefix}module.{name}.", target, inputs))
+            key = f"{caller.key}.{name}" if caller and caller.key else name
+            external = caller.external if caller else ""
+            if source.raw.startswith(("./", "../")):
+                target = os.path.realpath(os.path.join(folder, source.raw.replace("//", "/")))
+            else:
+                target = installed_module(root, key)
+                external = source.raw
+            if not target:
+                continue
+            bindings: list[tuple[str, dict]] | None = [("", {})]
+            if "count" in record.attrs or "for_each" in record.attrs:
+                bindings = evaluate.instances(record.attrs, module)
+                if bindings is None:
+                    continue
+            spans = {arg: value.span for arg, value in record.attrs.items()
+                     if arg not in MODULE_META_ARGS and value.span is not None}
+            if caller is not None and caller.external:
+                spans = {}  # arguments written inside an installed module: not the user's text
+            block = caller.block if caller is not None and caller.block else (record.header or record.span)
+            for suffix, binding in bindings:
+                instance = module.for_instance(binding, suffix) if binding else module
+                inputs = {arg: instance.plain(value, 0) for arg, value in record.attrs.items()
+                          if arg not in MODULE_META_ARGS}
+                calls.append(ModuleCall(f"{prefix}module.{name}{suffix}.", target, inputs, spans, root, key,
+                                        external, block if external else None))
     return calls
 
 
+_INSTALLED: dict[str, dict[str, str]] = {}
+
+
+def installed_module(root: str, key: str) -> str:
+    """The folder `terraform init` installed the module with this key in (real path), from
+    `<root>/.terraform/modules/modules.json`; "" when it is not listed or the file is unreadable."""
+    if root not in _INSTALLED:
+        import json
+
+        found: dict[str, str] = {}
+        try:
+            with open(os.path.join(root, ".terraform", "modules", "modules.json"), "rb") as handle:
+                listing = json.loads(handle.read(MAX_FILE_BYTES))
+            for entry in listing.get("Modules", []):
+                if isinstance(entry, dict) and isinstance(entry.get("Key"), str) and isinstance(entry.get("Dir"), str):
+                    found[entry["Key"]] = os.path.realpath(os.path.join(root, entry["Dir"]))
+        except (OSError, ValueError, AttributeError):
+            pass
+        _INSTALLED[root] = found
+    folder = _INSTALLED[root].get(key, "")
+    real_root = os.path.realpath(root)
+    # a listing may only lead inside the root module's folder (where `init` installs modules)
+    return folder if folder.startswith(os.path.join(real_root, "")) and os.path.isdir(folder) else ""
+
+
+def installed_targets(folder: str, root: str) -> list[Target]:
+    """The Terraform files of an installed module's folder, as targets relative to the scan root."""
+    targets = []
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return []
+    for name in names:
+        path = os.path.join(folder, name)
+        found = parser_for(name)
+        if found is None or found[0] != "terraform" or not os.path.isfile(path) or os.path.islink(path):
+            continue
+        if os.path.getsize(path) <= MAX_FILE_BYTES:
+            targets.append(Target(path, os.path.relpath(path, root).replace(os.sep, "/"), *found, child_module=True))
+    return targets
+
+
 def _with_prefix(parsed: ParsedFile, prefix: str) -> ParsedFile:
-    """The file's resources addressed as one module instance's: "module.ml.aws_x.y"."""
-    return replace(parsed, resources=tuple(replace(r, address=prefix + r.address) for r in parsed.resources))
+    """The file's resources addressed as one module instance's: "module.ml.aws_x.y" (the prefix
+    is kept in meta["module"], which the context graph resolves references in)."""
+    return replace(parsed, resources=tuple(replace(r, address=prefix + r.address, meta={**r.meta, "module": prefix})
+                                           for r in parsed.resources))
 
 
 def check_parsed(parsed: ParsedFile, evaluated: ParsedFile, data: bytes, parser: str, writer: str,
-                 checks: Sequence[Check], fixes: bool = False, folder: str = "") -> FileOutcome:
+                 checks: Sequence[Check], fixes: bool = False, folder: str = "",
+                 context: Context | None = None) -> FileOutcome:
     """Check one file: `evaluated` is what the checks judge; fixes are written on `parsed`, the
-    file as it is written (an evaluated value is not text the writer may touch)."""
-    outcome = check_file(evaluated, checks)
+    file as it is written (an evaluated value is not text the writer may touch). `context`: the
+    resources checked together with the file's (its folder's)."""
+    outcome = check_file(evaluated, checks, context)
     path = parsed.path
     suppressions = suppress.find(path, data)  # [] at once when the file has no marker
     if fixes and any(f.fix_safety is not None for f in outcome.findings):
@@ -336,8 +419,9 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
-    evaluated_files, calls = evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module,
-                                             variables, call)
+    evaluated_files, calls, module = evaluate_folder(parsed_files, folder,
+                                                     bool(targets) and targets[0].child_module, variables, call)
+    context = context_of([r for evaluated_file in evaluated_files for r in evaluated_file.resources])
     evaluated = iter(evaluated_files)
     outcomes = []
     for item in read:
@@ -345,9 +429,52 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
             outcomes.append(item)
             continue
         target, data, parsed = item
-        outcomes.append(check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks, fixes,
-                                     os.path.dirname(target.absolute)))
+        external = call is not None and bool(call.external)
+        outcome = check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks,
+                               fixes and not external, os.path.dirname(target.absolute), context)
+        if call is not None and call.argument_spans and module is not None:
+            _trace_to_caller(outcome, parsed, module, call)
+        if external:
+            _report_at_caller(outcome, call)
+        outcomes.append(outcome)
     return outcomes, calls
+
+
+def _report_at_caller(outcome: FileOutcome, call: ModuleCall) -> None:
+    """Findings in an installed (registry or git) module point at the caller's `module` block:
+    the module's own files are not in the repository, its inputs are what the user controls."""
+    def moved(finding: Finding) -> Finding:
+        where = f"{finding.path}:{finding.span.line}"
+        return replace(finding, span=call.block or finding.span, fix=None, fix_safety=None,
+                       message=f"in module {call.external} ({where}): {finding.message}")
+
+    outcome.findings = [moved(f) for f in outcome.findings if f.rule_id != PARSE_ERROR_ID]
+    outcome.unknowns = [moved(f) for f in outcome.unknowns]
+    outcome.suppressed = []
+
+
+def _trace_to_caller(outcome: FileOutcome, parsed: ParsedFile, module: Any, call: ModuleCall) -> None:
+    """Give each finding of a module instance whose written value uses an input variable the
+    caller sets a related location at the caller's argument: that is where the value came from."""
+    from analyzer import graph, kinds
+    from parsers.terraform.evaluate import variables_used
+
+    written = {r.address: r for r in parsed.resources}
+
+    def traced(finding: Finding) -> Finding:
+        resource = written.get(graph.base_address(finding.resource))
+        if resource is None or finding.absent or not finding.attribute:
+            return finding
+        value = resource.native(kinds.native_path(finding.kind, finding.attribute, finding.framework))
+        names = sorted(n for n in variables_used(value, module) if n in call.argument_spans)
+        if not names:
+            return finding
+        caller = call.prefix[:-1]
+        return replace(finding, related=tuple((call.argument_spans[n], f"`{n}` set by the call of {caller}")
+                                              for n in names))
+
+    outcome.findings = [traced(f) for f in outcome.findings]
+    outcome.unknowns = [traced(f) for f in outcome.unknowns]
 
 
 # A called folder is scanned once alone and once per call: its files are read and parsed once
@@ -502,6 +629,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
 
     groups = group_by_folder(targets)
     _PARSED.clear()  # files may have changed since an earlier scan in this process
+    _INSTALLED.clear()
     workers = jobs if jobs else (os.cpu_count() or 1)
     pool = None
     if workers > 1 and len(targets) >= PARALLEL_THRESHOLD:
@@ -524,16 +652,28 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         alone = run([(group, None) for group in groups])
         called = {os.path.realpath(os.path.dirname(g[0].absolute)): i for i, g in enumerate(groups) if g[0].child_module}
         instances: dict[int, list[list[FileOutcome]]] = {}
+        installed: list[FileOutcome] = []  # findings of registry and git modules, reported at their callers
         pending = [call for _, calls in alone for call in calls]
         budget = MAX_MODULE_INSTANCES
         for _ in range(MAX_MODULE_DEPTH):
-            tasks = [(called[c.folder], c) for c in pending if c.folder in called][:budget]
+            tasks: list[tuple[list[Target], ModuleCall, int | None]] = []
+            for call in pending:
+                if call.external:
+                    group = installed_targets(call.folder, root)
+                    if group:
+                        tasks.append((group, call, None))
+                elif call.folder in called:
+                    tasks.append((groups[called[call.folder]], call, called[call.folder]))
+            tasks = tasks[:budget]
             if not tasks:
                 break
             budget -= len(tasks)
             pending = []
-            for (index, _), (found, calls) in zip(tasks, run([(groups[i], c) for i, c in tasks])):
-                instances.setdefault(index, []).append(found)
+            for (_, _, index), (found, calls) in zip(tasks, run([(group, call) for group, call, _ in tasks])):
+                if index is None:
+                    installed += found
+                else:
+                    instances.setdefault(index, []).append(found)
                 pending += calls
     finally:
         if pool is not None:
@@ -543,6 +683,11 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
     targets = [t for group in groups for t in group]
     outcomes = [outcome for found in per_folder for outcome in found]
 
+    for outcome in installed:
+        result.findings.extend(outcome.findings)
+        result.unknowns.extend(outcome.unknowns)
+        result.resources += outcome.resources
+        result.passed += outcome.passed
     for target, outcome in zip(targets, outcomes):
         if outcome.error:
             skipped.append((target.relative, outcome.error))

@@ -30,6 +30,8 @@ class Finding:
     fix: Fix | None = None  # verified; set when fixes were asked for and one could be made
     fix_note: str = ""  # why there is no fix although the rule has a remediation
     suppression: str = ""  # for a finding suppressed inline: the justification ("" when none was given)
+    # other places the finding's value came from: a module caller's argument ("where, why")
+    related: tuple[tuple[Span, str], ...] = ()
 
     @property
     def key(self) -> tuple[str, str, str, str]:

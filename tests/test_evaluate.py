@@ -1,6 +1,7 @@
 """Terraform evaluation inside one module folder (parsers/terraform/evaluate.py): functions and
 operators against values worked out from Terraform's documentation, variables and tfvars, locals,
 Unknown propagation, and the scan judging evaluated values."""
+import json
 import os
 import shutil
 
@@ -419,13 +420,67 @@ def test_a_called_module_is_judged_with_the_callers_arguments(project):
     assert not [f for f in scan([str(root)]).findings if f.rule_id == "AIP101"]
 
 
-def test_a_module_call_with_count_is_not_followed_yet(project):
+def test_module_calls_with_count_and_for_each_are_judged_per_instance(project):
     os.remove(project / "terraform.tfvars")
     root = project.parent
+
+    def failing(rule="AIP101"):
+        result = scan([str(root)])
+        return ([f.resource for f in result.findings if f.rule_id == rule],
+                [f.resource for f in result.unknowns if f.rule_id == rule])
+
+    (root / "main.tf").write_text('module "ml" {\n  source = "./module"\n  count  = 2\n}\n')
+    assert failing() == (["module.ml[0].aws_sagemaker_notebook_instance.nb",
+                          "module.ml[1].aws_sagemaker_notebook_instance.nb"], [])
+
+    # each instance gets its own arguments: each.value decides
+    (root / "main.tf").write_text(
+        'module "ml" {\n  source   = "./module"\n'
+        '  for_each = { open = "Enabled", closed = "Disabled" }\n'
+        '  settings = { direct_internet_access = each.value }\n}\n')
+    assert failing() == (['module.ml["open"].aws_sagemaker_notebook_instance.nb'], [])
+
+    # count = 0 creates nothing; the module on its own stays Unknown (no caller reaches it)
     (root / "main.tf").write_text('module "ml" {\n  source = "./module"\n  count  = 0\n}\n')
-    result = scan([str(root)])
-    assert not [f for f in result.findings if f.rule_id == "AIP101"]
-    assert [f.resource for f in result.unknowns if f.rule_id == "AIP101"] == ["aws_sagemaker_notebook_instance.nb"]
+    assert failing() == ([], ["aws_sagemaker_notebook_instance.nb"])
+
+    # a count the caller cannot know: not followed, never a guess
+    (root / "main.tf").write_text('variable "n" {}\nmodule "ml" {\n  source = "./module"\n  count  = var.n\n}\n')
+    assert failing() == ([], ["aws_sagemaker_notebook_instance.nb"])
+
+
+def test_resources_with_count_or_for_each_are_judged_per_instance(tmp_path):
+    (tmp_path / "main.tf").write_text('''
+variable "access" {
+  default = { research = "Enabled", prod = "Disabled" }
+}
+resource "aws_sagemaker_notebook_instance" "each" {
+  for_each               = var.access
+  name                   = each.key
+  role_arn               = "arn:aws:iam::123456789012:role/nb"
+  instance_type          = "ml.t3.medium"
+  direct_internet_access = each.value
+}
+resource "aws_sagemaker_notebook_instance" "counted" {
+  count                  = 3
+  name                   = "nb-${count.index}"
+  role_arn               = "arn:aws:iam::123456789012:role/nb"
+  instance_type          = "ml.t3.medium"
+  direct_internet_access = count.index == 0 ? "Enabled" : "Disabled"
+}
+resource "aws_sagemaker_notebook_instance" "same" {
+  count         = 2
+  name          = "same"
+  role_arn      = "arn:aws:iam::123456789012:role/nb"
+  instance_type = "ml.t3.medium"
+}
+''')
+    result = scan([str(tmp_path)])
+    found = [(f.resource, f.span.line) for f in result.findings if f.rule_id == "AIP101"]
+    # instances that differ are judged apart; identical instances (no count.index / each use) once
+    assert found == [('aws_sagemaker_notebook_instance.each["research"]', 10),
+                     ("aws_sagemaker_notebook_instance.counted[0]", 17),
+                     ("aws_sagemaker_notebook_instance.same", 19)]
 
 
 def test_a_module_calling_itself_stops(tmp_path):
@@ -539,3 +594,103 @@ def test_a_resource_with_no_instances_is_not_judged(tmp_path, meta, enabled, fir
         '  name = "m"\n'
         '}\n')
     assert bool([f for f in scan([str(tmp_path)]).findings if f.rule_id == "AIP112"]) is fires
+
+
+def test_a_finding_in_a_module_leads_to_the_callers_argument(project):
+    from analyzer.report import sarif
+    from tests.sarif_validation import schema_errors
+
+    os.remove(project / "terraform.tfvars")
+    root = project.parent
+    (root / "main.tf").write_text('module "ml" {\n  source      = "./module"\n'
+                                  '  settings    = { direct_internet_access = "Enabled" }\n'
+                                  '  root_access = "Enabled"\n  environment = "prod"\n}\n')
+    result = scan([str(root)])
+    by_rule = {f.rule_id: f for f in result.findings}
+    [(where, why)] = by_rule["AIP101"].related
+    assert (where.path, where.line, where.col) == ("main.tf", 3, 17)
+    assert why == "`settings` set by the call of module.ml"
+    [(where, _)] = by_rule["AIP102"].related  # root_access = var.root_access
+    assert (where.line, where.col) == (4, 17)
+    assert not by_rule["AIP104"].related  # absent attribute: the provider default, no caller's value
+
+    log = sarif.sarif_log(result)
+    assert not schema_errors(log)
+    [entry] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "AIP101"]
+    assert entry["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 3
+    assert entry["message"]["text"].endswith("From: [`settings` set by the call of module.ml](1).")
+
+
+def test_registry_modules_are_read_where_terraform_init_installed_them(tmp_path):
+    installed = tmp_path / ".terraform" / "modules" / "ml"
+    installed.mkdir(parents=True)
+    (installed / "main.tf").write_text(
+        'variable "internet" {\n  default = "Enabled"\n}\n'
+        'resource "aws_sagemaker_notebook_instance" "nb" {\n  name                   = "nb"\n'
+        '  role_arn               = "arn:aws:iam::123456789012:role/nb"\n  instance_type          = "ml.t3.medium"\n'
+        '  direct_internet_access = var.internet\n}\n')
+    (tmp_path / "main.tf").write_text('module "ml" {\n  source   = "example/sagemaker/aws"\n'
+                                      '  version  = "1.0.0"\n  internet = "Enabled"\n}\n')
+
+    def findings():
+        result = scan([str(tmp_path)])
+        return [f for f in result.findings if f.rule_id == "AIP101"]
+
+    assert findings() == []  # not installed (no modules.json): nothing to read, nothing guessed
+    listing = {"Modules": [{"Key": "", "Source": "", "Dir": "."},
+                           {"Key": "ml", "Source": "registry.terraform.io/example/sagemaker/aws",
+                            "Version": "1.0.0", "Dir": ".terraform/modules/ml"}]}
+    (tmp_path / ".terraform" / "modules" / "modules.json").write_text(json.dumps(listing))
+    [finding] = findings()
+    # reported at the caller's module block (the installed files are not in the repository)
+    assert (finding.path, finding.span.line, finding.resource) == (
+        "main.tf", 1, "module.ml.aws_sagemaker_notebook_instance.nb")
+    assert finding.message.startswith("in module example/sagemaker/aws (.terraform/modules/ml/main.tf:8): ")
+    assert finding.fix_safety is None
+    [(where, _)] = finding.related
+    assert (where.path, where.line) == ("main.tf", 4)
+
+    (tmp_path / "main.tf").write_text('module "ml" {\n  source   = "example/sagemaker/aws"\n  internet = "Disabled"\n}\n')
+    assert findings() == []
+
+    # a listing that leads outside the root module's folder is not followed
+    listing["Modules"][1]["Dir"] = "../elsewhere"
+    (tmp_path / ".terraform" / "modules" / "modules.json").write_text(json.dumps(listing))
+    (tmp_path / "main.tf").write_text('module "ml" {\n  source   = "example/sagemaker/aws"\n}\n')
+    assert findings() == []
+
+
+def test_default_tags_of_the_aws_provider_become_tags_all(tmp_path):
+    from analyzer.engine import discover, evaluate_folder
+    from parsers.terraform import hcl
+
+    (tmp_path / "main.tf").write_text('''
+provider "aws" {
+  default_tags {
+    tags = { owner = "ml-platform", env = var.env }
+  }
+}
+provider "aws" {
+  alias = "west"
+}
+variable "env" { default = "prod" }
+resource "aws_sagemaker_model" "tagged" {
+  name = "m"
+  tags = { env = "dev" }
+}
+resource "aws_sagemaker_model" "untagged" {
+  name = "m"
+}
+resource "aws_sagemaker_model" "west" {
+  provider = aws.west
+  name     = "m"
+}
+''')
+    [target], _ = discover([str(tmp_path)], str(tmp_path))
+    parsed = hcl.parse("main.tf", (tmp_path / "main.tf").read_bytes())
+    [evaluated], _, _ = evaluate_folder([parsed], str(tmp_path))
+    tags = {r.address: r.attrs.get("tags_all") for r in evaluated.resources}
+    assert tags["aws_sagemaker_model.tagged"].plain() == {"owner": "ml-platform", "env": "dev"}
+    assert tags["aws_sagemaker_model.untagged"].plain() == {"owner": "ml-platform", "env": "prod"}
+    assert tags["aws_sagemaker_model.untagged"].span.line == 4  # the provider's tags
+    assert tags["aws_sagemaker_model.west"] is None

@@ -39,6 +39,9 @@ def finding_dict(finding: Finding, fingerprint: str) -> dict:
         "absent": finding.absent,
         "fix_safety": finding.fix_safety.label if finding.fix_safety is not None else None,
         "logical_location": finding.logical_location,
+        "related": [{"path": where.path, "start_line": where.line, "start_column": where.col,
+                     "end_line": where.end_line, "end_column": where.end_col, "message": why}
+                    for where, why in finding.related],
         "fingerprint": fingerprint,
     }
 

@@ -224,8 +224,11 @@ def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: 
         result.update(kind="review", level="none")
     else:
         result["level"] = LEVELS[finding.severity]
+    message = sentence(finding.message)
+    if finding.related:  # GitHub shows a related location where the message links to its id
+        message += " From: " + ", ".join(f"[{why}]({i})" for i, (_, why) in enumerate(finding.related, 1)) + "."
     result.update(
-        message={"text": sentence(finding.message)},
+        message={"text": message},
         locations=[location],
         partialFingerprints=partial,
         properties={
@@ -238,6 +241,12 @@ def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: 
             "absent": finding.absent,
         },
     )
+    if finding.related:
+        result["relatedLocations"] = [
+            {"id": i, "physicalLocation": {"artifactLocation": {"uri": artifact_uri(where.path), "uriBaseId": SRCROOT},
+                                           "region": region(where, [])},
+             "message": {"text": why}}
+            for i, (where, why) in enumerate(finding.related, 1)]
     fixes = _fixes(finding, index)
     if fixes:
         result["fixes"] = fixes

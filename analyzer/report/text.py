@@ -124,6 +124,8 @@ def _notes(finding: Finding, check: Check, paint: _Painter) -> list[str]:
         default = kinds.default_for(finding.kind, finding.attribute, finding.framework)
         if default is not None:  # say where the default comes from: the message already says what it is
             notes.append(("note", f"default from {default.source}"))
+    for where, why in finding.related:
+        notes.append(("from", f"{where.path}:{where.line}:{where.col}: {why}"))
     if finding.fix_safety is not None:
         remedy = docs.remediation_text(check, finding.kind, finding.framework)
         safety = f"fix safety: {finding.fix_safety.label}"

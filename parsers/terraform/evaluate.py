@@ -20,6 +20,7 @@ Only the attributes of resources whose kind checks know are evaluated (the rest 
 from __future__ import annotations
 
 import base64
+import copy
 import dataclasses
 import fractions
 import hashlib
@@ -32,7 +33,7 @@ import unicodedata
 import urllib.parse
 from typing import Any, Callable, Mapping, Sequence
 
-from analyzer.model import ParsedFile, Resource, Unknown, Value
+from analyzer.model import ParsedFile, Resource, Unknown, Value, iter_values
 from parsers.terraform.common import ts_parser, reference_reason
 from parsers.terraform.hcl import unescape_quoted
 
@@ -55,6 +56,7 @@ class Module:
         self.folder = folder
         self.variables: dict[str, Resource] = {}
         self.locals: dict[str, Value] = {}
+        self.providers: dict[str, Resource] = {}  # "aws", "aws.west" -> the provider block
         for parsed in files:
             for name, record in parsed.blocks.get("variable", {}).items():
                 if "#" not in name:  # a duplicate declaration ("x#2") is an error in Terraform
@@ -62,9 +64,23 @@ class Module:
             for name, record in parsed.blocks.get("locals", {}).items():
                 if "#" not in name and "value" in record.attrs:
                     self.locals.setdefault(name, record.attrs["value"])
+            for name, record in parsed.blocks.get("provider", {}).items():
+                if "#" not in name:
+                    self.providers.setdefault(name, record)
         self.tfvars = dict(tfvars or {})
         self.cache: dict[Any, Any] = {}
         self.active: set[str] = set()  # locals being evaluated: meeting one again is a cycle
+        # one instance of a resource or module call with count / for_each: `count` or `each` bound
+        self.instance: Mapping[str, Any] = {}
+        self.instance_key = ""  # the instance's address suffix ("[0]", '["a"]'); part of cache keys
+
+    def for_instance(self, binding: Mapping[str, Any], key: str) -> "Module":
+        """The module seen from one instance: `count.index` or `each.key` / `each.value` known.
+        Variables, locals and the cache are shared (locals cannot use count or each)."""
+        found = copy.copy(self)
+        found.instance = binding
+        found.instance_key = key
+        return found
 
     def variable(self, name: str) -> Any:
         key = "var." + name
@@ -219,22 +235,111 @@ def tfvars_values(data: bytes, is_json: bool) -> dict[str, Any] | None:
 _RESOLVABLE = frozenset({"variable", "local", "expression"})  # resource/data/module/dynamic stay
 
 
+MAX_RESOURCE_INSTANCES = 32  # instances of one counted resource judged apart; more stay one, Unknown inside
+_INSTANCE_REFERENCE = re.compile(r"(?<![\w.])(?:count|each)\s*\.")
+
+
+def instances(attrs: Mapping[str, Value], module: Module) -> list[tuple[str, dict[str, Any]]] | None:
+    """(address suffix, binding) for each instance of a resource or module call with `count` or
+    `for_each`, in Terraform's order; None when it has neither or they cannot be known."""
+    if "count" in attrs:
+        count = module.plain(attrs["count"], 0)
+        if isinstance(count, bool) or not isinstance(count, (int, float)) or count < 0 or count != int(count):
+            return None
+        return [(f"[{i}]", {"count": {"index": i}}) for i in range(int(count))]
+    if "for_each" in attrs:
+        found = module.plain(attrs["for_each"], 0)
+        if isinstance(found, dict):
+            pairs = sorted(found.items())  # Terraform orders a map's instances by key
+        elif isinstance(found, list) and all(isinstance(k, str) for k in found):
+            pairs = [(k, k) for k in sorted(set(found))]  # a set of strings: each.value is each.key
+        else:
+            return None
+        return [(f"[{json.dumps(k)}]", {"each": {"key": k, "value": v}}) for k, v in pairs]
+    return None
+
+
+def _uses_instance(attrs: Mapping[str, Value]) -> bool:
+    """Some attribute depends on `count.index` or `each.*`, so instances may differ."""
+    for value in attrs.values():
+        for inner in (value, *iter_values(value.raw)):
+            if isinstance(inner.raw, Unknown) and _INSTANCE_REFERENCE.search(inner.raw.expr):
+                return True
+    return False
+
+
+_VARIABLE_USE = re.compile(r"(?<![\w.])(var|local)\s*\.\s*([A-Za-z_][\w-]*)")
+
+
+def variables_used(value: Value, module: Module, depth: int = 0) -> set[str]:
+    """The input variables a written value depends on, directly or through locals."""
+    found: set[str] = set()
+    for inner in (value, *iter_values(value.raw)):
+        if not isinstance(inner.raw, Unknown):
+            continue
+        for root, name in _VARIABLE_USE.findall(inner.raw.expr):
+            if root == "var":
+                found.add(name)
+            elif name in module.locals and depth < MAX_DEPTH:
+                found |= variables_used(module.locals[name], module, depth + 1)
+    return found
+
+
 def evaluate_file(parsed: ParsedFile, module: Module) -> ParsedFile:
     """`parsed` with the Unknown attribute values of its checked resources evaluated. A value
     that becomes null is dropped (Terraform treats a null argument as not written, so the
-    provider default applies). Spans are kept: findings point where the expression is written."""
+    provider default applies). Spans are kept: findings point where the expression is written.
+
+    A resource with a known `count` or `for_each` whose attributes use `count.index` or `each.*`
+    becomes one resource per instance (`aws_x.y[0]`, `aws_x.y["a"]`); without such a use every
+    instance is the same and the resource stays one."""
     resources = []
     changed = False
     for resource in parsed.resources:
         if not resource.kind:
             resources.append(resource)  # no check reads it
             continue
-        attrs = _evaluate_attrs(resource.attrs, module)
+        bindings = instances(resource.attrs, module) if ("count" in resource.attrs
+                                                         or "for_each" in resource.attrs) else None
+        if bindings and len(bindings) <= MAX_RESOURCE_INSTANCES and _uses_instance(resource.attrs):
+            for suffix, binding in bindings:
+                attrs = _with_default_tags(resource, _evaluate_attrs(resource.attrs, module.for_instance(binding, suffix)),
+                                           module)
+                resources.append(dataclasses.replace(resource, address=resource.address + suffix, attrs=attrs))
+            changed = True
+            continue
+        attrs = _with_default_tags(resource, _evaluate_attrs(resource.attrs, module), module)
         if attrs is not resource.attrs:
             resource = dataclasses.replace(resource, attrs=attrs)
             changed = True
         resources.append(resource)
     return dataclasses.replace(parsed, resources=tuple(resources)) if changed else parsed
+
+
+def _with_default_tags(resource: Resource, attrs: Mapping[str, Value], module: Module) -> Mapping[str, Value]:
+    """An AWS resource's `tags_all`, as the provider computes it: its provider's `default_tags`
+    merged under the resource's own `tags`. Only when the provider block sets default tags (a
+    module's resources use the provider of the module's folder; one passed in by the caller is
+    not seen)."""
+    if not resource.native_type.startswith("aws_") or "tags_all" in attrs:
+        return attrs
+    provider = attrs.get("provider")
+    name = provider.raw if provider is not None and isinstance(provider.raw, str) else "aws"
+    record = module.providers.get(name)
+    default_tags = record.native("default_tags.tags") if record is not None else None
+    if default_tags is None or default_tags.absent:
+        return attrs
+    defaults = module.plain(default_tags, 0)
+    own = attrs.get("tags")
+    tags = own.plain() if own is not None else {}
+    if isinstance(defaults, Unknown) or isinstance(tags, Unknown):
+        merged: Any = Unknown("tags_all", "expression")
+    elif isinstance(defaults, dict) and isinstance(tags, dict):
+        merged = {**defaults, **tags}
+    else:
+        return attrs
+    where = own if own is not None else default_tags
+    return {**attrs, "tags_all": _as_value(merged, where)}
 
 
 def _evaluate_attrs(attrs: Mapping[str, Value], module: Module) -> Mapping[str, Value]:
@@ -254,7 +359,7 @@ def _evaluate_value(written: Value, module: Module) -> Value | None:
     if isinstance(raw, Unknown):
         if raw.reason not in _RESOLVABLE:
             return written
-        key = ("expr", raw.expr)  # the same text (`local.tags`) recurs across a module's resources
+        key = ("expr", raw.expr, module.instance_key)  # the same text (`local.tags`) recurs across resources
         if key not in module.cache:
             module.cache[key] = evaluate_text(raw.expr, module)
         found = module.cache[key]
@@ -356,7 +461,8 @@ class _Evaluator:
         self.data = data
         self.module = module
         self.depth = depth
-        self.scope: dict[str, Any] = dict(scope or {})  # names bound by `for` and templatefile()
+        # names bound by `for` and templatefile(), and `count` / `each` in an instance
+        self.scope: dict[str, Any] = {**module.instance, **(scope or {})}
         self.in_template_file = False
 
     def text(self, node: Any) -> str:

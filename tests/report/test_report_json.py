@@ -73,6 +73,7 @@ def test_a_finding_carries_every_documented_field(scan):
         "absent": False,
         "fix_safety": "unsafe",
         "logical_location": "",
+        "related": [],
         "fingerprint": f"{key}:1",
     }
 
