@@ -230,6 +230,7 @@ class ModuleCall:
     # source, and the caller's `module` block, where its findings are reported
     external: str = ""
     block: Span | None = None
+    called_from: str = ""  # the file with the `module` block (scan-root relative)
 
 
 # Module block arguments that are not input variables.
@@ -319,7 +320,7 @@ def _module_calls(files: Sequence[ParsedFile], module: Any, folder: str, caller:
                 inputs = {arg: instance.plain(value, 0) for arg, value in record.attrs.items()
                           if arg not in MODULE_META_ARGS}
                 calls.append(ModuleCall(f"{prefix}module.{name}{suffix}.", target, inputs, spans, root, key,
-                                        external, block if external else None))
+                                        external, block if external else None, parsed.path))
     return calls
 
 
@@ -497,6 +498,14 @@ def _read_and_parse(target: Target) -> tuple[bytes, ParsedFile]:
     return found
 
 
+def _not_followed(skipped: list[tuple[str, str]], calls: Sequence[ModuleCall], why: str) -> None:
+    """Say which module calls a bound stopped: their modules are judged without those callers."""
+    for call in calls:
+        entry = (call.called_from, f"{call.prefix[:-1]} not followed: {why}")
+        if call.called_from and entry not in skipped:
+            skipped.append(entry)
+
+
 def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]) -> list[FileOutcome]:
     """A called module's outcomes: its files' parse errors once, and what each instance found."""
     merged = []
@@ -664,7 +673,10 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
                         tasks.append((group, call, None))
                 elif call.folder in called:
                     tasks.append((groups[called[call.folder]], call, called[call.folder]))
-            tasks = tasks[:budget]
+            if len(tasks) > budget:
+                _not_followed(skipped, [c for _, c, _ in tasks[budget:]],
+                              f"more than {MAX_MODULE_INSTANCES} module instances in the scan")
+                tasks = tasks[:budget]
             if not tasks:
                 break
             budget -= len(tasks)
@@ -675,6 +687,9 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
                 else:
                     instances.setdefault(index, []).append(found)
                 pending += calls
+        else:
+            _not_followed(skipped, [c for c in pending if c.external or c.folder in called],
+                          f"module calls nested more than {MAX_MODULE_DEPTH} deep (does a module call itself?)")
     finally:
         if pool is not None:
             pool.shutdown()

@@ -488,6 +488,8 @@ def test_a_module_calling_itself_stops(tmp_path):
                                       'resource "aws_sagemaker_model" "m" {\n  name = "m"\n}\n')
     result = scan([str(tmp_path)])  # bounded by the module depth, never hangs
     assert {f.rule_id for f in result.findings} >= {"AIP112"}
+    assert result.skipped == [("main.tf", "module.again." * 8 + "module.again not followed: "
+                               "module calls nested more than 8 deep (does a module call itself?)")]
 
 
 def test_a_sensitive_variable_is_never_judged_so_never_printed(project):
