@@ -84,6 +84,50 @@ KINDS: tuple[Kind, ...] = (
         "aws.sagemaker.feature_group", "SageMaker feature group",
         {"terraform": "aws_sagemaker_feature_group"},
     ),
+    Kind(
+        "aws.sagemaker.notebook_lifecycle_configuration", "SageMaker notebook instance lifecycle configuration",
+        {"terraform": "aws_sagemaker_notebook_instance_lifecycle_configuration"},
+    ),
+    Kind(
+        "aws.sagemaker.studio_lifecycle_config", "SageMaker Studio lifecycle configuration",
+        {"terraform": "aws_sagemaker_studio_lifecycle_config"},
+    ),
+    Kind(
+        "aws.bedrock.agent", "Bedrock agent",
+        {"terraform": "aws_bedrockagent_agent"},
+    ),
+    Kind(
+        "aws.bedrock.guardrail", "Bedrock guardrail",
+        {"terraform": "aws_bedrock_guardrail"},
+    ),
+    Kind(
+        "aws.bedrock.knowledge_base", "Bedrock knowledge base",
+        {"terraform": "aws_bedrockagent_knowledge_base"},
+    ),
+    Kind(
+        "aws.bedrock.data_source", "Bedrock knowledge base data source",
+        {"terraform": "aws_bedrockagent_data_source"},
+    ),
+    Kind(
+        "aws.bedrock.custom_model", "Bedrock custom model",
+        {"terraform": "aws_bedrock_custom_model"},
+    ),
+    Kind(
+        "aws.bedrock.model_invocation_logging", "Bedrock model invocation logging configuration",
+        {"terraform": "aws_bedrock_model_invocation_logging_configuration"},
+    ),
+    Kind(
+        "aws.comprehend.entity_recognizer", "Comprehend entity recognizer",
+        {"terraform": "aws_comprehend_entity_recognizer"},
+    ),
+    Kind(
+        "aws.comprehend.document_classifier", "Comprehend document classifier",
+        {"terraform": "aws_comprehend_document_classifier"},
+    ),
+    Kind(
+        "aws.kendra.index", "Kendra index",
+        {"terraform": "aws_kendra_index"},
+    ),
 )
 
 TF = ("terraform",)
@@ -118,6 +162,11 @@ DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
     },
     "aws.sagemaker.feature_group": {
         "online_store_config.enable_online_store": (Default(False, TF, "CreateFeatureGroup API: default False"),),
+    },
+    # research/defaults.md section 2
+    "aws.bedrock.model_invocation_logging": {
+        "logging_config.text_data_delivery_enabled": (
+            Default(True, TF, "terraform-provider-aws model_invocation_logging_configuration.go: Default true"),),
     },
 }
 

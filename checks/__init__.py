@@ -10,10 +10,13 @@ import re
 from analyzer import kinds
 from analyzer.check import Check
 from checks import tool
-from checks.aws import sagemaker
+from checks.aws import bedrock, comprehend, kendra, sagemaker
 
 ALL_CHECKS: tuple[Check, ...] = (
     *sagemaker.CHECKS,
+    *bedrock.CHECKS,
+    *comprehend.CHECKS,
+    *kendra.CHECKS,
     *tool.CHECKS,
 )
 

@@ -4,14 +4,20 @@ a bad example's fix gives exactly its `fixed` text, on which the check then pass
 Each example is scanned through the real parser for its file name (main.tf, main.tf.json), so an
 example also proves that the check and its fix work on that syntax.
 """
+import importlib
 import json
 
 import hcl2
 import pytest
 
-from analyzer.engine import check_source
+from analyzer.engine import check_source, parser_for
 from analyzer.fix import apply_edits
 from checks import ALL_CHECKS
+
+def parse(example):
+    framework, parser, _ = parser_for(example.filename)
+    return importlib.import_module(parser).parse(example.filename, example.source.encode())
+
 
 CASES = [
     pytest.param(check, example, id=f"{check.id}-{example.framework}-{'bad' if example.expect_fail else 'good'}-{index}")
@@ -29,11 +35,12 @@ def test_example(check, example):
     if example.expect_fail:
         assert fired, f"{check.id} did not fire on its bad example:\n{example.source}"
         lines = example.source.splitlines()
+        headers = {r.address: r.header or r.span for r in parse(example).resources}
         for finding in fired:
-            # at the attribute when it is written, at the resource when it is absent
+            # at the attribute when it is written, at the resource's header when it is absent
             line = lines[finding.span.line - 1]
             if finding.absent:
-                assert finding.span.line <= lines.index(next(l for l in lines if "aws_sagemaker" in l)) + 2
+                assert finding.span == headers[finding.resource]
             else:
                 assert finding.attribute.rsplit(".", 1)[-1] in line, (finding.attribute, line)
     else:

@@ -5,8 +5,11 @@ analyzer/kinds.py). Anchors: ../shared/research/anchor-checks.md section 1.
 """
 from __future__ import annotations
 
+import base64
+import binascii
 import re
-from typing import Iterable
+from typing import Iterable, Iterator
+from urllib.parse import urlsplit
 
 from analyzer.check import (
     Applicability,
@@ -36,10 +39,13 @@ DATA_QUALITY_JOB = "aws.sagemaker.data_quality_job_definition"
 MODEL_QUALITY_JOB = "aws.sagemaker.model_quality_job_definition"
 FLOW_DEFINITION = "aws.sagemaker.flow_definition"
 FEATURE_GROUP = "aws.sagemaker.feature_group"
+NOTEBOOK_LIFECYCLE = "aws.sagemaker.notebook_lifecycle_configuration"
+STUDIO_LIFECYCLE = "aws.sagemaker.studio_lifecycle_config"
 
 SH_DOC = "https://docs.aws.amazon.com/securityhub/latest/userguide/sagemaker-controls.html"
 OWASP_ML = "owasp-ml"
 SECURITY_HUB = "aws-securityhub"
+CWE = "cwe"
 
 
 # --- notebook instances -------------------------------------------------------------------------
@@ -511,7 +517,7 @@ DOMAIN_VPC_ONLY = Check(
     fix_safety=Applicability.UNSAFE,  # Studio needs a NAT gateway or VPC endpoints to keep working
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/studio-notebooks-and-internet-access.html",),
     compliance={OWASP_ML: ("ML06",)},
-    anchors=("no IaC anchor; Mondoo sagemaker-domain-vpc-only at runtime",),
+    anchors=("Mondoo sagemaker-domain-vpc-only (runtime)",),
     examples=(
         bad("terraform", _DOMAIN_BASE + '''
       default_user_settings {
@@ -699,7 +705,7 @@ ENDPOINT_DATA_CAPTURE_CMK = Check(
     fix_safety=Applicability.SUGGESTION,
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/model-monitor-data-capture.html",),
     compliance={OWASP_ML: ("ML02",)},
-    anchors=("no anchor checks this attribute",),
+    anchors=(),  # no other tool checks this attribute
     examples=(
         bad("terraform", '''
             resource "aws_sagemaker_endpoint_configuration" "chat" {
@@ -829,7 +835,7 @@ ENDPOINT_MULTI_INSTANCE = Check(
     remediation=None,  # the count to choose is a capacity decision
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/best-practice-endpoint-security.html", SH_DOC),
     compliance={SECURITY_HUB: ("SageMaker.4",)},
-    anchors=("no IaC anchor; Security Hub SageMaker.4 at runtime",),
+    anchors=("Security Hub SageMaker.4 (runtime)",),
     examples=(
         bad("terraform", '''
             resource "aws_sagemaker_endpoint_configuration" "chat" {
@@ -948,7 +954,7 @@ MODEL_VPC = Check(
     remediation=None,  # subnets and security groups are the user's to choose
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/host-vpc.html",),
     compliance={OWASP_ML: ("ML06",)},
-    anchors=("no anchor checks this attribute",),
+    anchors=(),  # no other tool checks this attribute
     examples=(
         bad("terraform", _MODEL_HEAD + '''
       enable_network_isolation = true
@@ -1455,7 +1461,7 @@ MONITORING_JOB_NETWORK_ISOLATION = Check(
     fix_safety=Applicability.UNSAFE,  # custom analysis images that call out stop working
     references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringNetworkConfig.html", SH_DOC),
     compliance={SECURITY_HUB: ("SageMaker.11",), OWASP_ML: ("ML06",)},
-    anchors=("no IaC anchor; Security Hub SageMaker.11 at runtime",),
+    anchors=("Security Hub SageMaker.11 (runtime)",),
     examples=(
         bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
             resource "aws_sagemaker_data_quality_job_definition" "drift" {
@@ -1692,7 +1698,7 @@ FEATURE_GROUP_CMK = Check(
     remediation=None,  # two stores, two keys: the user picks which
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/feature-store-security.html",),
     compliance={OWASP_ML: ("ML02",)},
-    anchors=("no anchor checks this resource",),
+    anchors=(),  # no other tool checks this resource
     examples=(
         bad("terraform", _FEATURE_GROUP.replace("{stores}", '''
       online_store_config {
@@ -1729,6 +1735,408 @@ FEATURE_GROUP_CMK = Check(
     ),
 )
 
+
+# --- asynchronous inference ---------------------------------------------------------------------
+
+_ASYNC_ENDPOINT = '''
+    resource "aws_sagemaker_endpoint_configuration" "scoring" {
+      name        = "scoring"
+      kms_key_arn = aws_kms_key.inference.arn
+
+      production_variants {
+        variant_name           = "primary"
+        model_name             = aws_sagemaker_model.scoring.name
+        initial_instance_count = 2
+        instance_type          = "ml.m5.xlarge"
+      }
+
+      async_inference_config {
+        output_config {
+          s3_output_path = "s3://scoring-results/async/"{kms}
+        }
+      }
+    }
+'''
+
+ENDPOINT_ASYNC_OUTPUT_CMK = Check(
+    id="AIP120",
+    name="sagemaker-endpoint-async-output-cmk",
+    title="SageMaker asynchronous inference results are encrypted with a customer-managed KMS key",
+    severity=Severity.MEDIUM,
+    kinds=(ENDPOINT_CONFIG,),
+    rule=when("async_inference_config", present("async_inference_config.output_config.kms_key_id")),
+    description=(
+        "An asynchronous endpoint writes every response (predictions, generated text) to "
+        "`s3_output_path`, and failures with their inputs to `s3_failure_path`. Without "
+        "`async_inference_config.output_config.kms_key_id` those objects rely on the bucket's "
+        "default encryption, which may not be a key you control."
+    ),
+    remediation=set_attr("async_inference_config.output_config.kms_key_id", placeholder("kms_key_arn")),
+    fix_safety=Applicability.SUGGESTION,
+    references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_AsyncInferenceOutputConfig.html",
+                "https://docs.aws.amazon.com/sagemaker/latest/dg/async-inference-create-endpoint.html"),
+    compliance={OWASP_ML: ("ML02",)},
+    examples=(
+        bad("terraform", _ASYNC_ENDPOINT.replace("{kms}", ""), fixed='''
+            resource "aws_sagemaker_endpoint_configuration" "scoring" {
+              name        = "scoring"
+              kms_key_arn = aws_kms_key.inference.arn
+
+              production_variants {
+                variant_name           = "primary"
+                model_name             = aws_sagemaker_model.scoring.name
+                initial_instance_count = 2
+                instance_type          = "ml.m5.xlarge"
+              }
+
+              async_inference_config {
+                output_config {
+                  s3_output_path = "s3://scoring-results/async/"
+                  kms_key_id     = var.kms_key_arn
+                }
+              }
+            }
+
+            variable "kms_key_arn" {
+              description = "ARN of the KMS key (asked for by an aiposture fix)"
+              type        = string
+            }
+        '''),
+        good("terraform", _ASYNC_ENDPOINT.replace("{kms}", "\n          kms_key_id     = aws_kms_key.inference.arn")),
+        bad("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_endpoint_configuration": {
+                  "scoring": {
+                    "name": "scoring",
+                    "kms_key_arn": "${aws_kms_key.inference.arn}",
+                    "production_variants": [
+                      {
+                        "variant_name": "primary",
+                        "model_name": "${aws_sagemaker_model.scoring.name}",
+                        "initial_instance_count": 2,
+                        "instance_type": "ml.m5.xlarge"
+                      }
+                    ],
+                    "async_inference_config": {
+                      "output_config": {
+                        "s3_output_path": "s3://scoring-results/async/"
+                      }
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json", fixed='''
+            {
+              "resource": {
+                "aws_sagemaker_endpoint_configuration": {
+                  "scoring": {
+                    "name": "scoring",
+                    "kms_key_arn": "${aws_kms_key.inference.arn}",
+                    "production_variants": [
+                      {
+                        "variant_name": "primary",
+                        "model_name": "${aws_sagemaker_model.scoring.name}",
+                        "initial_instance_count": 2,
+                        "instance_type": "ml.m5.xlarge"
+                      }
+                    ],
+                    "async_inference_config": {
+                      "output_config": {
+                        "s3_output_path": "s3://scoring-results/async/",
+                        "kms_key_id": "${var.kms_key_arn}"
+                      }
+                    }
+                  }
+                }
+              },
+              "variable": {
+                "kms_key_arn": {
+                  "description": "ARN of the KMS key (asked for by an aiposture fix)",
+                  "type": "string"
+                }
+              }
+            }
+        '''),
+        good("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_endpoint_configuration": {
+                  "scoring": {
+                    "name": "scoring",
+                    "kms_key_arn": "${aws_kms_key.inference.arn}",
+                    "production_variants": [
+                      {
+                        "variant_name": "primary",
+                        "model_name": "${aws_sagemaker_model.scoring.name}",
+                        "initial_instance_count": 2,
+                        "instance_type": "ml.m5.xlarge"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+    ),
+)
+
+
+# --- lifecycle configuration scripts ------------------------------------------------------------
+#
+# A line-by-line reading of the shell script, not a shell parser: every step is a split or a
+# regular expression without nested repetition, so the cost stays linear in the script's length.
+
+_DOWNLOADERS = frozenset({"curl", "wget"})
+_INTERPRETERS = frozenset({"sh", "bash", "zsh", "dash", "ksh", "python", "perl", "ruby", "node", "source", "."})
+# words that run the next word as the command: `sudo -E bash`, `env X=1 sh`, `nohup python`
+_PREFIXES = frozenset({"sudo", "env", "nohup", "exec", "time", "command", "nice"})
+_PREFIX_OPTIONS_WITH_VALUE = frozenset({"-u", "--user", "-g", "--group", "-C", "-D", "-h", "--host", "-n"})
+_PIP_INDEX_OPTIONS = frozenset({"-i", "--index-url", "--extra-index-url", "-f", "--find-links", "--trusted-host"})
+_LIST_SEPARATOR = re.compile(r"&&|\|\||;")
+_PIPE = re.compile(r"(?<!\|)\|(?!\|)")
+_PROCESS_SUBSTITUTION = re.compile(r"<\(\s*(?:sudo\s+)?(curl|wget)\b")
+_COMMAND_SUBSTITUTION = re.compile(r"\$\(\s*(?:sudo\s+)?(curl|wget)\b")
+_URL = re.compile(r"(?:git\+)?(?:https?|ftp)://", re.I)
+
+
+def _decoded_script(text: str) -> str:
+    """The script a base64 attribute holds (the raw text when it is not base64)."""
+    compact = "".join(text.split())
+    try:
+        return base64.b64decode(compact, validate=True).decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return text
+
+
+def _logical_lines(script: str) -> Iterator[tuple[int, str]]:
+    """(first line number, text) with backslash continuations joined and comment lines dropped."""
+    pending: list[str] = []
+    start = 0
+    for number, line in enumerate(script.splitlines(), 1):
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        text = " ".join(pending + [line])
+        pending = []
+        if text.strip() and not text.lstrip().startswith("#"):
+            yield start, text
+    if pending:
+        yield start, " ".join(pending)
+
+
+def _words(text: str) -> list[str]:
+    return [word.strip("'\"") for word in text.split()]
+
+
+def _command(words: list[str]) -> tuple[str, str, list[str]]:
+    """(name, word, arguments) of the command a simple command runs: past `sudo`/`env`
+    prefixes, their options and VAR=value assignments; the name is the word's base name, with
+    `python3.11` read as `python` and `pip3` as `pip`."""
+    index = 0
+    while index < len(words):
+        word = words[index]
+        if word.rsplit("/", 1)[-1] in _PREFIXES or "=" in word.split("/", 1)[0]:
+            index += 1
+        elif index and word in _PREFIX_OPTIONS_WITH_VALUE:
+            index += 2
+        elif index and word.startswith("-"):
+            index += 1
+        else:
+            name = re.sub(r"^(python|pip)[0-9.]*$", r"\1", word.rsplit("/", 1)[-1])
+            return name, word, words[index + 1:]
+    return "", "", []
+
+
+def _host(words: list[str]) -> str:
+    for word in words:
+        if _URL.match(word):
+            return urlsplit(_URL.sub("https://", word.rstrip(")\"';"), count=1)).hostname or ""
+    return ""
+
+
+def _download_target(name: str, args: list[str]) -> str:
+    """The file a curl/wget command writes ("" for standard output or when unknown)."""
+    url = next((a for a in args if _URL.match(a)), "")
+    remote_name = urlsplit(url).path.rsplit("/", 1)[-1] if url else ""
+    for index, arg in enumerate(args):
+        following = args[index + 1] if index + 1 < len(args) else ""
+        if name == "curl":
+            if arg == "--output" or (re.fullmatch(r"-[A-Za-z]*o", arg)):
+                return following
+            if arg.startswith("--output="):
+                return arg.split("=", 1)[1]
+            if arg == "--remote-name" or re.fullmatch(r"-[A-Za-z]*O[A-Za-z]*", arg):
+                return remote_name
+        else:  # wget: -O FILE, -qO FILE, -qO- (standard output), -OFILE, --output-document=FILE
+            attached = re.fullmatch(r"-[A-Za-z]*O(.*)", arg)
+            if arg == "--output-document" or (attached and not attached.group(1)):
+                return "" if following == "-" else following
+            if attached or arg.startswith("--output-document="):
+                value = attached.group(1) if attached else arg.split("=", 1)[1]
+                return "" if value == "-" else value
+    return remote_name if name == "wget" else ""
+
+
+def _redirect(args: list[str]) -> str:
+    """The file standard output is redirected to (`> FILE`, `>FILE`, `>> FILE`), or ""."""
+    for index, arg in enumerate(args):
+        if arg in (">", ">>"):
+            return args[index + 1] if index + 1 < len(args) else ""
+        if arg.startswith(">"):
+            return arg.lstrip(">")
+    return ""
+
+
+def _from(host: str) -> str:
+    return f" from {host}" if host else ""
+
+
+def _remote_code(script: str) -> tuple[int, str]:
+    """(line, what it does) for the first place the script runs code it fetches from the
+    internet, or (0, "")."""
+    downloaded: dict[str, tuple[str, int, str]] = {}  # file base name -> (downloader, line, host)
+    for number, line in _logical_lines(script):
+        for element in _LIST_SEPARATOR.split(line):
+            commands = [_command(_words(stage)) for stage in _PIPE.split(element)]
+            name, word, args = commands[0]
+            runner = ""  # an interpreter later in the pipeline
+            for source, _, source_args in reversed(commands):
+                if source in _DOWNLOADERS and runner:
+                    return number, f"pipes `{source}` output{_from(_host(source_args))} into `{runner}`"
+                runner = source if source in _INTERPRETERS else runner
+            found = _PROCESS_SUBSTITUTION.search(element)
+            if found and name in _INTERPRETERS:
+                return number, f"runs `{name} <({found.group(1)} ...)`{_from(_host(_words(element[found.end():])))}"
+            found = _COMMAND_SUBSTITUTION.search(element)
+            if found and (name == "eval" or (name in _INTERPRETERS and "-c" in args)):
+                return number, (f"runs the output of `{found.group(1)}`{_from(_host(_words(element[found.end():])))} "
+                                f"with `{name}`")
+            pip_args = args[2:] if name == "python" and args[:2] == ["-m", "pip"] else args if name == "pip" else []
+            if pip_args[:1] == ["install"]:
+                for index, arg in enumerate(pip_args):
+                    if _URL.match(arg) and pip_args[index - 1] not in _PIP_INDEX_OPTIONS:
+                        return number, f"installs a Python package straight from {_host([arg]) or 'a URL'}"
+            if name in _DOWNLOADERS:
+                target = _download_target(name, args) or _redirect(args)
+                if target:
+                    downloaded[target.rsplit("/", 1)[-1]] = (name, number, _host(args))
+            elif downloaded:
+                # `bash /tmp/x.sh`, `python3 -u x.py`, or the file itself: `/tmp/x.sh`, `./x.sh`
+                runs = (next((a for a in args if not a.startswith("-")), "") if name in _INTERPRETERS
+                        else word if "/" in word else "")
+                hit = downloaded.get(runs.rsplit("/", 1)[-1]) if runs else None
+                if hit:
+                    return number, f"runs `{runs}`, which `{hit[0]}` downloaded{_from(hit[2])} on line {hit[1]}"
+    return 0, ""
+
+
+def _lifecycle_remote_code(resource: Resource, context: Context) -> Iterable[Result]:
+    paths = ("on_create", "on_start") if resource.kind == NOTEBOOK_LIFECYCLE else ("studio_lifecycle_config_content",)
+    for path in paths:
+        value = resource.get(path)
+        if isinstance(value.raw, Unknown):
+            yield unknown_result(resource, path, value)
+        elif isinstance(value.raw, str) and value.raw:
+            line, found = _remote_code(_decoded_script(value.raw))
+            if found:
+                yield Result(Status.FAIL, f"`{path}` runs code downloaded from the internet without verifying it: "
+                                          f"line {line} of the decoded script {found}", path, value.span)
+            else:
+                yield Result(Status.PASS, f"`{path}` runs no code downloaded from the internet", path, value.span)
+
+
+_NOTEBOOK_LIFECYCLE = '''
+    resource "aws_sagemaker_notebook_instance_lifecycle_configuration" "research" {
+      name = "research-setup"
+
+      on_start = base64encode(<<-EOT
+        #!/bin/bash
+        set -euo pipefail
+        {command}
+      EOT
+      )
+    }
+'''
+_STUDIO_LIFECYCLE = '''
+    resource "aws_sagemaker_studio_lifecycle_config" "jupyterlab" {
+      studio_lifecycle_config_name     = "jupyterlab-setup"
+      studio_lifecycle_config_app_type = "JupyterLab"
+      studio_lifecycle_config_content = base64encode(<<-EOT
+        #!/bin/bash
+        set -euo pipefail
+        {command}
+      EOT
+      )
+    }
+'''
+
+LIFECYCLE_REMOTE_CODE = Check(
+    id="AIP121",
+    name="sagemaker-lifecycle-script-remote-code",
+    title="SageMaker lifecycle scripts do not run code downloaded from the internet",
+    severity=Severity.HIGH,
+    kinds=(NOTEBOOK_LIFECYCLE, STUDIO_LIFECYCLE),
+    rule=_lifecycle_remote_code,
+    description=(
+        "Lifecycle scripts run as root on every notebook instance start (and in every Studio app "
+        "they are attached to), with the execution role's credentials at hand. A script that "
+        "pipes `curl` or `wget` into a shell, runs what it just downloaded, or installs Python "
+        "packages straight from a URL or a git repository executes whatever that server returns "
+        "that day: one compromised site or repository gives it your data and your role. Keep "
+        "setup scripts and pinned packages in S3, CodeArtifact or an image you build, and verify "
+        "what you fetch. The script is read from the base64 value (literal, `base64encode()` or "
+        "`filebase64()` of a file in the module)."
+    ),
+    remediation=None,  # where the code should come from is the user's decision
+    references=("https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
+                "https://docs.aws.amazon.com/sagemaker/latest/dg/studio-lcc.html"),
+    compliance={OWASP_ML: ("ML06",), CWE: ("CWE-494",)},
+    examples=(
+        bad("terraform", _NOTEBOOK_LIFECYCLE.replace(
+            "{command}", "curl -fsSL https://get.example.com/agent/install.sh | sudo bash")),
+        bad("terraform", _NOTEBOOK_LIFECYCLE.replace(
+            "{command}", "wget -q -O /tmp/setup.sh https://example.com/setup.sh\n        bash /tmp/setup.sh")),
+        good("terraform", _NOTEBOOK_LIFECYCLE.replace(
+            "{command}", "aws s3 cp s3://ml-platform/lifecycle/setup.sh /tmp/setup.sh\n        bash /tmp/setup.sh\n"
+                         "        curl -fsSL -o /tmp/holidays.csv https://example.com/holidays.csv")),
+        bad("terraform", _STUDIO_LIFECYCLE.replace(
+            "{command}", "pip install --quiet git+https://github.com/example/notebook-helpers.git")),
+        bad("terraform", _STUDIO_LIFECYCLE.replace(
+            "{command}", "eval \"$(curl -s https://example.com/env.sh)\"")),
+        good("terraform", _STUDIO_LIFECYCLE.replace(
+            "{command}", "pip install --quiet --index-url https://pypi.internal.example.com/simple \"pandas==2.2.2\"")),
+        bad("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance_lifecycle_configuration": {
+                  "research": {
+                    "name": "research-setup",
+                    "on_create": "IyEvYmluL2Jhc2gKc2V0IC1lCmJhc2ggPChjdXJsIC1zIGh0dHBzOi8vYm9vdHN0cmFwLmV4YW1wbGUuY29tL25vdGVib29rLnNoKQo="
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+        good("terraform", '''
+            {
+              "resource": {
+                "aws_sagemaker_notebook_instance_lifecycle_configuration": {
+                  "research": {
+                    "name": "research-setup",
+                    "on_create": "${base64encode(\\"#!/bin/bash\\\\nsudo -u ec2-user -i conda install -y -n python3 scikit-learn\\\\n\\")}"
+                  }
+                }
+              }
+            }
+        ''', filename="main.tf.json"),
+    ),
+)
+
+
 CHECKS = (
     NOTEBOOK_DIRECT_INTERNET,
     NOTEBOOK_ROOT_ACCESS,
@@ -1749,4 +2157,6 @@ CHECKS = (
     MONITORING_JOB_NETWORK_ISOLATION,
     FLOW_DEFINITION_CMK,
     FEATURE_GROUP_CMK,
+    ENDPOINT_ASYNC_OUTPUT_CMK,
+    LIFECYCLE_REMOTE_CODE,
 )
