@@ -157,7 +157,7 @@ class Example:
     fixed: str | None = None  # a bad example's text once the check's fix is applied
 
 
-_DEFAULT_FILENAMES = {"terraform": "main.tf"}
+_DEFAULT_FILENAMES = {"terraform": "main.tf", "cloudformation": "template.yaml"}
 
 
 def _text(source: str) -> str:
@@ -223,14 +223,15 @@ def unknown_result(resource: Resource, path: str, value: Value) -> Result:
 def present(path: str, message: str | None = None) -> Rule:
     """PASS when the attribute is written with a non-empty value.
 
-    A reference to a managed resource's attribute (`aws_kms_key.k.arn`) is known after apply and
-    never null, so it counts as present; any other unresolved value is UNKNOWN.
+    A reference to a managed resource's attribute (`aws_kms_key.k.arn`, `!GetAtt Key.Arn`) is
+    known after apply and never null, and so is a CloudFormation import (`!ImportValue`: an export
+    is never empty), so they count as present; any other unresolved value is UNKNOWN.
     """
 
     def rule(resource: Resource, context: Context) -> Iterable[Result]:
         value = resource.get(path)
         if isinstance(value.raw, Unknown):
-            if value.raw.reason == "resource":
+            if value.raw.reason in ("resource", "import"):
                 yield Result(Status.PASS, f"`{path}` is set", path, value.span)
             else:
                 yield unknown_result(resource, path, value)

@@ -24,6 +24,13 @@ PARSERS: tuple[tuple[str, str, str, str], ...] = (
     (".tf.json", "terraform", "parsers.terraform.tfjson", "parsers.terraform.write"),
     (".tf", "terraform", "parsers.terraform.hcl", "parsers.terraform.write"),
 )
+# Files whose name does not say what they are (YAML, JSON): their content is tested, in this
+# order, by a cheap detector ("module:function", regular expressions only).
+CONTENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+CONTENT_PARSERS: tuple[tuple[str, str, str, str], ...] = (
+    ("parsers.cloudformation.parse:looks_like", "cloudformation", "parsers.cloudformation.parse",
+     "parsers.cloudformation.write"),
+)
 
 # Folders that hold tools' caches or other people's code, never the user's infrastructure.
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "node_modules",
@@ -44,12 +51,18 @@ class Target:
     child_module: bool = False
 
 
-def parser_for(name: str) -> tuple[str, str, str] | None:
-    """(framework, parser module, writer module) for a file name, or None."""
+def parser_for(name: str, data: bytes | None = None) -> tuple[str, str, str] | None:
+    """(framework, parser module, writer module) for a file name, or None. A name that does not
+    decide it (`template.yaml`) is decided by the file's `data` when given."""
     lowered = name.lower()
     for suffix, *modules in PARSERS:
         if lowered.endswith(suffix):
             return tuple(modules)
+    if data is not None and lowered.endswith(CONTENT_SUFFIXES):
+        for detector, *modules in CONTENT_PARSERS:
+            module, function = detector.split(":")
+            if getattr(importlib.import_module(module), function)(data):
+                return tuple(modules)
     return None
 
 
@@ -99,6 +112,8 @@ def discover(paths: Sequence[str], root: str,
         found = parser_for(os.path.basename(path))
         if excluded(relative(path)):
             return
+        if found is None and path.lower().endswith(CONTENT_SUFFIXES):
+            found = _by_content(real)
         if found is not None and not _utf8(relative(path)):
             # reports are UTF-8 (JSON, SARIF): say so here rather than fail while writing them
             skipped.append((relative(path).encode("utf-8", "replace").decode("utf-8"), "its name is not valid UTF-8"))
@@ -133,6 +148,19 @@ def discover(paths: Sequence[str], root: str,
                 for output in cdktf_outputs(folder):
                     consider(os.path.abspath(output), explicit=False)
     return sorted(targets.values(), key=lambda t: t.relative), skipped
+
+
+def _by_content(real: str) -> tuple[str, str, str] | None:
+    """What a YAML or JSON file is, from its content; None for anything else (or unreadable,
+    or too large to be a template we read)."""
+    try:
+        if os.path.getsize(real) > MAX_FILE_BYTES:
+            return None
+        with open(real, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError:
+        return None
+    return parser_for(os.path.basename(real), data)
 
 
 def select_checks(checks: Sequence[Check], select: Iterable[str] = (), ignore: Iterable[str] = ()) -> tuple[Check, ...]:
@@ -191,27 +219,55 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | N
             outcome.findings.append(Finding(
                 PARSE_ERROR_ID, parse_check.name, parse_check.severity, Status.FAIL, issue.message,
                 issue.span, parsed.framework))
+    # a CloudFormation resource under undecidable conditions comes once per outcome (its
+    # meta["assumes"]); its results are merged below
+    variants: dict[str, int] = {}
+    for resource in parsed.resources:
+        variants[resource.address] = variants.get(resource.address, 0) + 1
+    results: dict[tuple, tuple[Finding, list[tuple]]] = {}
+    counted: set[str] = set()
     for resource in parsed.resources:
         applicable = by_kind.get(resource.kind)
         if applicable and _no_instances(resource):
             continue  # `count = 0` or an empty `for_each`: nothing will be created
         if not applicable:
             continue
-        outcome.resources += 1
+        if resource.address not in counted:
+            counted.add(resource.address)
+            outcome.resources += 1
+        assumes = tuple(resource.meta.get("assumes", ()))
+        macro = resource.meta.get("transform")
         for check in applicable:
             for result in check.rule(resource, context):
                 if result.status is Status.PASS:
                     outcome.passed += 1
                     continue
+                status, message = result.status, result.message
+                if macro and status is Status.FAIL and result.span is None:
+                    # a macro may add what is absent here: not knowable before it runs
+                    status, message = Status.UNKNOWN, f"{message}, unless the {macro} transform adds it"
                 finding = Finding(
-                    check.id, check.name, check.severity, result.status, result.message,
+                    check.id, check.name, check.severity, status, message,
                     result.span or resource.header or resource.span, resource.framework,
                     resource=resource.address, kind=resource.kind, native_type=resource.native_type,
                     attribute=result.path, absent=result.span is None,
                     fix_safety=check.fix_safety if check.remediation is not None else None,
                     logical_location=str(resource.meta.get("construct_path", "")))
-                (outcome.findings if result.status is Status.FAIL else outcome.unknowns).append(finding)
+                key = (finding.rule_id, finding.resource, finding.attribute, finding.status, finding.message,
+                       finding.span)
+                if key not in results:
+                    results[key] = (finding, [])
+                results[key][1].append(assumes)
+    for finding, outcomes in results.values():
+        if len(outcomes) < variants.get(finding.resource, 1):  # not under every outcome: say under which
+            finding = replace(finding, message=f"{finding.message} (when {_conditions(outcomes[0])})")
+        (outcome.findings if finding.status is Status.FAIL else outcome.unknowns).append(finding)
     return outcome
+
+
+def _conditions(assumes: Sequence[tuple[str, bool]]) -> str:
+    """`IsProd` is true and `HasKey` is false"""
+    return " and ".join(f"condition `{name}` is {'true' if value else 'false'}" for name, value in assumes)
 
 
 @dataclass(frozen=True)
@@ -251,15 +307,22 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
 
 
 def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False,
-                    variables: Mapping[str, Any] | None = None,
-                    call: ModuleCall | None = None) -> tuple[list[ParsedFile], list[ModuleCall], Any]:
-    """The Terraform files of one module folder with their variables and locals evaluated, the
-    local module calls they make, and the evaluated module (parsers.terraform.evaluate.Module;
-    None without Terraform files). Other frameworks are returned as they are.
+                    variables: Mapping[str, Any] | None = None, call: ModuleCall | None = None,
+                    cfn_parameters: Mapping[str, Any] | None = None,
+                    ) -> tuple[list[ParsedFile], list[ModuleCall], Any]:
+    """The files of one folder as the checks judge them, the local module calls they make, and
+    the evaluated Terraform module (parsers.terraform.evaluate.Module; None without Terraform
+    files). Each CloudFormation template is evaluated on its own, with `cfn_parameters`
+    (--cfn-parameters) over its parameters' defaults.
 
-    A root module reads tfvars from `folder`, then `variables` (--var-file, --var). An instance
-    of a `call` takes the caller's arguments over its defaults. A `child_module` evaluated on its
-    own (no caller in the scan reached it) has every variable Unknown: its caller decides."""
+    The Terraform files are one module: a root module reads tfvars from `folder`, then
+    `variables` (--var-file, --var). An instance of a `call` takes the caller's arguments over its
+    defaults. A `child_module` evaluated on its own (no caller in the scan reached it) has every
+    variable Unknown: its caller decides."""
+    if any(p.framework == "cloudformation" for p in files):
+        from parsers.cloudformation.evaluate import evaluate as evaluate_template
+
+        files = [evaluate_template(p, cfn_parameters) if p.framework == "cloudformation" else p for p in files]
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
         return list(files), [], None
@@ -397,16 +460,17 @@ def check_parsed(parsed: ParsedFile, evaluated: ParsedFile, data: bytes, parser:
 
 
 def check_source(filename: str, data: bytes, checks: Sequence[Check], fixes: bool = False) -> FileOutcome:
-    """Check text that is not on disk (examples, editors). `filename` picks the parser."""
-    found = parser_for(filename)
+    """Check text that is not on disk (examples, editors). `filename` (and, for YAML and JSON,
+    the text) picks the parser."""
+    found = parser_for(filename, data)
     if found is None:
         raise UsageError(f"not a file type aiposture reads: {filename}")
     return check_bytes(filename, data, found[1], found[2], checks, fixes)
 
 
 def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool = False,
-                variables: Mapping[str, Any] | None = None,
-                call: ModuleCall | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
+                variables: Mapping[str, Any] | None = None, call: ModuleCall | None = None,
+                cfn_parameters: Mapping[str, Any] | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
     """Scan the files of one folder (a Terraform module), or one instance of it for a `call`:
     parse them all, evaluate variables and locals across them, then check each file. One
     FileOutcome per target, in order, and the local module calls the folder makes."""
@@ -420,9 +484,10 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
-    evaluated_files, calls, module = evaluate_folder(parsed_files, folder,
-                                                     bool(targets) and targets[0].child_module, variables, call)
-    context = context_of([r for evaluated_file in evaluated_files for r in evaluated_file.resources])
+    evaluated_files, calls, module = evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module,
+                                                     variables, call, cfn_parameters)
+    # a Terraform module's resources are checked together; a template's on their own
+    context = context_of([r for f in evaluated_files if f.framework == "terraform" for r in f.resources])
     evaluated = iter(evaluated_files)
     outcomes = []
     for item in read:
@@ -432,7 +497,8 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         target, data, parsed = item
         external = call is not None and bool(call.external)
         outcome = check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks,
-                               fixes and not external, os.path.dirname(target.absolute), context)
+                               fixes and not external, os.path.dirname(target.absolute),
+                               context if parsed.framework == "terraform" else None)
         if call is not None and call.argument_spans and module is not None:
             _trace_to_caller(outcome, parsed, module, call)
         if external:
@@ -561,15 +627,15 @@ _WORKER_CHECKS: dict[tuple[tuple[str, int], ...], tuple[Check, ...]] = {}
 
 
 def _scan_in_worker(targets: Sequence[Target], check_ids: tuple[tuple[str, int], ...], fixes: bool,
-                    variables: Mapping[str, Any] | None,
-                    call: ModuleCall | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
+                    variables: Mapping[str, Any] | None, call: ModuleCall | None = None,
+                    cfn_parameters: Mapping[str, Any] | None = None) -> tuple[list[FileOutcome], list[ModuleCall]]:
     if check_ids not in _WORKER_CHECKS:
         from checks import ALL_CHECKS
 
         severities = dict(check_ids)
         _WORKER_CHECKS[check_ids] = tuple(replace(c, severity=Severity(severities[c.id]))
                                           for c in ALL_CHECKS if c.id in severities)
-    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes, variables, call)
+    return scan_folder(targets, _WORKER_CHECKS[check_ids], fixes, variables, call, cfn_parameters)
 
 
 def override_severities(checks: Sequence[Check], overrides: Mapping[str, str]) -> tuple[Check, ...]:
@@ -609,14 +675,15 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
          jobs: int | None = None, fixes: bool = False, exclude: Sequence[str] = (),
          per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
          severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None,
-         variables: Mapping[str, Any] | None = None) -> ScanResult:
+         variables: Mapping[str, Any] | None = None, cfn_parameters: Mapping[str, Any] | None = None) -> ScanResult:
     """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
     a path that does not exist or a bad rule. The configuration's settings (analyzer.config):
     `exclude` globs leave files out, `per_path_ignores` ((glob, rule selectors) pairs) drop those
     rules' findings in matching files, `severity_overrides` (rule selector -> severity label)
     change rules' severities for the whole report. With `changed_since` (a git revision), only the
     files changed since then, and the files of the modules they belong to, are scanned.
-    `variables` (from --var-file and --var) are given to every root module, over its tfvars."""
+    `variables` (from --var-file and --var) are given to every root module, over its tfvars;
+    `cfn_parameters` (from --cfn-parameters) to every CloudFormation template that declares them."""
     from checks import ALL_CHECKS
 
     paths = list(paths) or ["."]
@@ -649,10 +716,10 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
 
     def run(tasks: list[tuple[list[Target], ModuleCall | None]]) -> list:
         if pool is None:
-            return [scan_folder(group, checks, fixes, variables, call) for group, call in tasks]
+            return [scan_folder(group, checks, fixes, variables, call, cfn_parameters) for group, call in tasks]
         count = len(tasks)
         return list(pool.map(_scan_in_worker, [g for g, _ in tasks], [check_ids] * count, [fixes] * count,
-                             [variables] * count, [c for _, c in tasks],
+                             [variables] * count, [c for _, c in tasks], [cfn_parameters] * count,
                              chunksize=max(1, count // (workers * 8))))
 
     try:

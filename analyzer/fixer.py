@@ -50,6 +50,18 @@ def local_key(key: tuple) -> tuple:
     return (rule, path, resource, attribute)
 
 
+def _check(parsed: ParsedFile, checks: Sequence[Check]):
+    """The file's findings as the fixer judges them: a CloudFormation template evaluated (its
+    intrinsic functions are not values), Terraform as written (a fix is written on literals)."""
+    from analyzer.engine import check_file  # the engine imports this module
+
+    if parsed.framework == "cloudformation":
+        from parsers.cloudformation.evaluate import evaluate
+
+        parsed = evaluate(parsed)
+    return check_file(parsed, checks)
+
+
 def fail_keys(findings: Sequence[Finding]) -> set[tuple]:
     return {local_key(f.key) for f in findings if f.status is Status.FAIL}
 
@@ -57,12 +69,10 @@ def fail_keys(findings: Sequence[Finding]) -> set[tuple]:
 def verify(parser: str, path: str, before: bytes, after: bytes, parsed_before: ParsedFile,
            findings_before: Sequence[Finding], fixed: Sequence[Finding], checks: Sequence[Check]) -> str:
     """Why `after` is not a good fix of the `fixed` findings on `before`; "" when it is."""
-    from analyzer.engine import check_file  # the engine imports this module
-
     parsed_after = _module(parser).parse(path, after)
     if len(parsed_after.issues) > len(parsed_before.issues):
         return f"the fixed file does not parse: {parsed_after.issues[0].message}"
-    remaining = fail_keys(check_file(parsed_after, checks).findings)
+    remaining = fail_keys(_check(parsed_after, checks).findings)
     still = [f.rule_id for f in fixed if local_key(f.key) in remaining]
     if still:
         return f"{', '.join(still)} still fails after the fix"
@@ -142,8 +152,6 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     fixes on different resources that do not overlap are applied together (the first wins; the
     others are planned again on the new text in the next round) until nothing is left to apply.
     Findings a baseline accepts (`accepted`: stable keys) are left alone, as suppressed ones are."""
-    from analyzer.engine import check_file
-
     with open(absolute, "rb") as handle:
         original = handle.read()
     current = original
@@ -154,7 +162,7 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
     by_id = {c.id: c for c in checks}
     for _ in range(MAX_ROUNDS):
         parsed = _module(parser).parse(relative, current)
-        findings = check_file(parsed, checks).findings
+        findings = _check(parsed, checks).findings
         # a finding suppressed inline is never fixed (all findings still count for verification)
         fixable = {f.key for f in suppress.kept(relative, current, findings, parsed.resources, checks)
                    if not accepted or stable_key(f) not in accepted}
@@ -189,7 +197,7 @@ def fix_file(absolute: str, relative: str, parser: str, writer: str, checks: Seq
         current = after
     else:
         parsed = _module(parser).parse(relative, current)
-        findings = check_file(parsed, checks).findings
+        findings = _check(parsed, checks).findings
     return FileFix(relative, original, current, applied, findings, failed)
 
 

@@ -39,13 +39,31 @@ def _configure(paths: tuple[str, ...], config_file: str | None, select: tuple[st
 
 
 def _variable_options(command):
-    """--var-file and --var, as `terraform plan` takes them, on the commands that evaluate."""
+    """--var-file and --var, as `terraform plan` takes them, and --cfn-parameters, as `aws
+    cloudformation deploy` does, on the commands that evaluate."""
+    command = click.option("--cfn-parameters", "cfn_parameters", type=click.Path(dir_okay=False), metavar="FILE",
+                           help="Parameter values for the CloudFormation templates that declare them: a JSON file "
+                                "in the AWS CLI's format ([{\"ParameterKey\": ..., \"ParameterValue\": ...}]).")(command)
     command = click.option("--var", "var_values", multiple=True, metavar="NAME=VALUE",
                            help="Set a root-module variable (after --var-file; repeatable). VALUE is read "
                                 "as HCL when it is a literal, list or map, else as a string.")(command)
     return click.option("--var-file", "var_files", multiple=True, type=click.Path(dir_okay=False),
                         metavar="FILE", help="Read root-module variables from a .tfvars or .tfvars.json file "
                                              "(over terraform.tfvars and *.auto.tfvars; repeatable).")(command)
+
+
+def _inputs(var_files: tuple[str, ...], var_values: tuple[str, ...], cfn_parameters: str | None) -> dict:
+    """The scan's `variables` and `cfn_parameters` from the command line."""
+    parameters = None
+    if cfn_parameters:
+        from analyzer.errors import UsageError
+        from parsers.cloudformation.evaluate import read_parameters
+
+        try:
+            parameters = read_parameters(cfn_parameters)
+        except ValueError as error:
+            raise UsageError(f"--cfn-parameters: {error}") from None
+    return {"variables": _variables(var_files, var_values), "cfn_parameters": parameters}
 
 
 def _variables(var_files: tuple[str, ...], var_values: tuple[str, ...]) -> dict:
@@ -114,7 +132,7 @@ def main() -> None:
               help="Scan only files changed since this git revision, and the modules they belong to.")
 @_variable_options
 def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_color, jobs, config_file,
-         baseline, changed_since, var_files, var_values):
+         baseline, changed_since, var_files, var_values, cfn_parameters):
     """Scan files and folders (default: the current folder)."""
     from analyzer.check import Severity
     from analyzer.engine import scan as run_scan
@@ -123,7 +141,7 @@ def scan(paths, fmt, output, fail_on, select, ignore, show_unknown, quiet, no_co
     config, settings = _configure(paths, config_file, select, ignore)
     fail_on = fail_on or config.fail_on or "low"
     result = run_scan(list(paths) or ["."], **settings, jobs=jobs, changed_since=changed_since,
-                      variables=_variables(var_files, var_values),
+                      **_inputs(var_files, var_values, cfn_parameters),
                       fixes=fmt in ("sarif", "markdown"))  # the formats that carry fixes
     if baseline:
         from analyzer import baseline as baselines
@@ -200,7 +218,7 @@ def baseline():
 @click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="Read the configuration from this file (as in `scan`).")
 @_variable_options
-def create_baseline(paths, output, select, ignore, config_file, var_files, var_values):
+def create_baseline(paths, output, select, ignore, config_file, var_files, var_values, cfn_parameters):
     """Write the current findings' fingerprints to a baseline file.
 
     Use it with `aiposture scan --baseline FILE` from the same folder: fingerprints hold no line
@@ -210,7 +228,7 @@ def create_baseline(paths, output, select, ignore, config_file, var_files, var_v
     from analyzer.report.common import plural
 
     _, settings = _configure(paths, config_file, select, ignore)
-    result = run_scan(list(paths) or ["."], **settings, variables=_variables(var_files, var_values))
+    result = run_scan(list(paths) or ["."], **settings, **_inputs(var_files, var_values, cfn_parameters))
     _write(baselines.create(result), output)
     click.echo(f"aiposture: wrote {plural(len(result.findings), 'finding')} to {output}", err=True)
     return EXIT_OK

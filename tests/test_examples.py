@@ -1,8 +1,9 @@
 """Every check's examples are its tests: a bad example fires the check, a good one does not, and
 a bad example's fix gives exactly its `fixed` text, on which the check then passes.
 
-Each example is scanned through the real parser for its file name (main.tf, main.tf.json), so an
-example also proves that the check and its fix work on that syntax.
+Each example is scanned through the real parser for its file name (main.tf, main.tf.json,
+template.yaml, template.json), so an example also proves that the check and its fix work on that
+syntax. A fixed CloudFormation template must give cfn-lint no error the bad one did not have.
 """
 import importlib
 import json
@@ -62,7 +63,17 @@ def test_fix_of_bad_example(check, example):
     # the fixed text is clean for this check, and valid for an independent parser too
     again = check_source(example.filename, fixed.encode(), (check,))
     assert not [f for f in again.findings if f.rule_id == check.id]
-    if example.filename.endswith(".tf.json"):
+    if example.framework == "cloudformation":
+        # cfn-lint's own reading of the template, and no error it did not already report
+        assert cfn_errors(fixed) <= cfn_errors(example.source)
+    elif example.filename.endswith(".tf.json"):
         json.loads(fixed)
     else:
         hcl2.loads(fixed)
+
+
+def cfn_errors(template: str) -> set[tuple[str, str]]:
+    from cfnlint import api
+
+    found = api.lint(template, config=api.ManualArgs(regions=["us-east-1"]))
+    return {(m.rule.id, m.message) for m in found if m.rule.id.startswith("E")}
