@@ -322,7 +322,8 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
     if any(p.framework == "cloudformation" for p in files):
         from parsers.cloudformation.evaluate import evaluate as evaluate_template
 
-        files = [evaluate_template(p, cfn_parameters) if p.framework == "cloudformation" else p for p in files]
+        files = [evaluate_template(p, cfn_parameters, checked_only=True) if p.framework == "cloudformation" else p
+                 for p in files]
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
         return list(files), [], None

@@ -150,10 +150,13 @@ def read_parameters(path: str) -> dict[str, Any]:
 # --- the template ------------------------------------------------------------------------------
 
 
-def evaluate(parsed: ParsedFile, parameters: Mapping[str, Any] | None = None) -> ParsedFile:
+def evaluate(parsed: ParsedFile, parameters: Mapping[str, Any] | None = None, *,
+             checked_only: bool = False) -> ParsedFile:
     """`parsed` with its resources evaluated: dropped when their Condition is false, one copy per
     feasible combination of undecidable conditions (`meta["assumes"]`), properties as Values at
-    the spans where they are written. `parameters` overrides the parameters' defaults."""
+    the spans where they are written. `parameters` overrides the parameters' defaults. With
+    `checked_only`, resources of a type no check knows (kind "") are returned as written: a
+    scan never reads their values (the context graph reads their references as written)."""
     try:
         template = _Template(parsed, parameters or {})
         macros = template.macros()
@@ -162,6 +165,9 @@ def evaluate(parsed: ParsedFile, parameters: Mapping[str, Any] | None = None) ->
         return dataclasses.replace(parsed, resources=tuple(opaque))
     resources: list[Resource] = []
     for resource in parsed.resources:
+        if checked_only and not resource.kind:
+            resources.append(resource)
+            continue
         try:
             resources.extend(template.variants(resource, macros))
         except Exception:  # a bug of ours: never a crash, never a value we did not compute
