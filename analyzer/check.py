@@ -157,7 +157,8 @@ class Example:
     fixed: str | None = None  # a bad example's text once the check's fix is applied
 
 
-_DEFAULT_FILENAMES = {"terraform": "main.tf", "cloudformation": "template.yaml"}
+_DEFAULT_FILENAMES = {"terraform": "main.tf", "cloudformation": "template.yaml", "sagemaker": "pipeline.py",
+                      "bicep": "main.bicep", "arm": "azuredeploy.json"}
 
 
 def _text(source: str) -> str:
@@ -193,14 +194,17 @@ class Check:
     compliance: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     anchors: tuple[str, ...] = ()  # the same control in other tools: "checkov CKV_AWS_122"
     examples: tuple[Example, ...] = ()
+    secret: bool = False  # the finding's span is a credential: reports mask it
 
 
 # --- combinators --------------------------------------------------------------------------------
 
 
 def name_of(resource: Resource, path: str) -> str:
-    """The attribute's name as the user writes it in this framework (for messages)."""
-    return kinds.native_path(resource.kind, path, resource.framework)
+    """The attribute's name as the user writes it in this framework (for messages): in pipeline
+    code, the SDK keyword that sets it (meta["keywords"])."""
+    native = kinds.native_path(resource.kind, path, resource.framework)
+    return resource.meta.get("keywords", {}).get(native, native)
 
 
 def shown(resource: Resource, path: str, raw: Any) -> str:

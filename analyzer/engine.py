@@ -23,13 +23,19 @@ from analyzer.model import ParsedFile, Resource, Span
 PARSERS: tuple[tuple[str, str, str, str], ...] = (
     (".tf.json", "terraform", "parsers.terraform.tfjson", "parsers.terraform.write"),
     (".tf", "terraform", "parsers.terraform.hcl", "parsers.terraform.write"),
+    (".bicep", "bicep", "parsers.bicep.parse", "parsers.bicep.write"),
 )
 # Files whose name does not say what they are (YAML, JSON): their content is tested, in this
 # order, by a cheap detector ("module:function", regular expressions only).
-CONTENT_SUFFIXES = (".yaml", ".yml", ".json", ".template")
+CONTENT_SUFFIXES = (".yaml", ".yml", ".json", ".template", ".py")
 CONTENT_PARSERS: tuple[tuple[str, str, str, str], ...] = (
     ("parsers.cloudformation.parse:looks_like", "cloudformation", "parsers.cloudformation.parse",
      "parsers.cloudformation.write"),
+    ("parsers.arm.parse:looks_like", "arm", "parsers.arm.parse", "parsers.arm.write"),
+    ("parsers.sagemaker.definition:looks_like", "sagemaker", "parsers.sagemaker.definition",
+     "parsers.sagemaker.write"),
+    # Python that imports the SageMaker SDK (read with `ast`, never run)
+    ("parsers.sagemaker.python:looks_like", "sagemaker", "parsers.sagemaker.python", "parsers.sagemaker.write"),
 )
 
 # Folders that hold tools' caches or other people's code, never the user's infrastructure.
@@ -228,8 +234,8 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | N
     counted: set[str] = set()
     for resource in parsed.resources:
         applicable = by_kind.get(resource.kind)
-        if applicable and _no_instances(resource):
-            continue  # `count = 0` or an empty `for_each`: nothing will be created
+        if applicable and (_no_instances(resource) or resource.meta.get("existing")):
+            continue  # `count = 0`, an empty `for_each`, or an `existing` Azure resource: not created here
         if not applicable:
             continue
         if resource.address not in counted:
@@ -265,9 +271,10 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | N
     return outcome
 
 
-def _conditions(assumes: Sequence[tuple[str, bool]]) -> str:
-    """`IsProd` is true and `HasKey` is false"""
-    return " and ".join(f"condition `{name}` is {'true' if value else 'false'}" for name, value in assumes)
+def _conditions(assumes: Sequence[tuple[str, Any]]) -> str:
+    """"condition `IsProd` is true and parameters are `prod.bicepparam`": what a resource copy assumed."""
+    return " and ".join(f"condition `{name}` is {'true' if value else 'false'}" if isinstance(value, bool)
+                        else f"{name} are `{value}`" for name, value in assumes)
 
 
 @dataclass(frozen=True)
@@ -308,7 +315,7 @@ def check_bytes(path: str, data: bytes, parser: str, writer: str, checks: Sequen
 
 def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_module: bool = False,
                     variables: Mapping[str, Any] | None = None, call: ModuleCall | None = None,
-                    cfn_parameters: Mapping[str, Any] | None = None,
+                    cfn_parameters: Mapping[str, Any] | None = None, root: str | None = None,
                     ) -> tuple[list[ParsedFile], list[ModuleCall], Any]:
     """The files of one folder as the checks judge them, the local module calls they make, and
     the evaluated Terraform module (parsers.terraform.evaluate.Module; None without Terraform
@@ -324,9 +331,20 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
 
         files = [evaluate_template(p, cfn_parameters, checked_only=True) if p.framework == "cloudformation" else p
                  for p in files]
+    if any(p.framework == "arm" for p in files):
+        files = [_evaluate_arm(p, folder) if p.framework == "arm" else p for p in files]
+    calls: list[ModuleCall] = []
+    if any(p.framework == "bicep" for p in files):
+        evaluated_bicep = []
+        for parsed in files:
+            if parsed.framework == "bicep":
+                parsed, found = _evaluate_bicep(parsed, folder, root or folder, child_module, call)
+                calls += found
+            evaluated_bicep.append(parsed)
+        files = evaluated_bicep
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
-        return list(files), [], None
+        return list(files), calls, None
     from parsers.terraform import evaluate
 
     if call is not None:
@@ -339,8 +357,103 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
     if tfvars is None or (child_module and call is None):  # a bad tfvars file, or no caller known
         module.variables = {name: None for name in module.variables}
     evaluated = [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
-    calls = _module_calls(terraform, module, folder, call) if folder else []
+    calls += _module_calls(terraform, module, folder, call) if folder else []
     return evaluated, calls, module
+
+
+MAX_PARAMETER_FILES = 4  # .bicepparam files of one template judged apart; more: the template's own defaults
+
+
+def _evaluate_bicep(parsed: ParsedFile, folder: str | None, root: str | None, child_module: bool,
+                    call: ModuleCall | None) -> tuple[ParsedFile, list[ModuleCall]]:
+    """A Bicep file evaluated, and the local module calls it makes. Its parameters: a caller's
+    arguments; for a file some scanned file calls, Unknown when evaluated alone (its callers
+    decide); otherwise each `.bicepparam` file beside it whose `using` names it (several: the
+    file is judged once per parameter file, each finding saying with which when they differ),
+    else the parameters' defaults."""
+    from analyzer.model import Unknown
+    from parsers.bicep.evaluate import evaluate, module_inputs
+
+    if call is not None:
+        parameter_sets: list[tuple[str, Any]] = [("", dict(call.inputs))]
+    elif child_module:
+        parameter_sets = [("", {name: Unknown(name, "variable") for name in parsed.blocks.get("param", {})
+                                if "#" not in name})]
+    else:
+        parameter_sets = _bicepparam_files(parsed, folder, root) or [("", None)]
+    prefix = call.prefix if call else ""
+    resources = []
+    calls: list[ModuleCall] = []
+    seen: set[tuple[str, str]] = set()
+    for label, parameters in parameter_sets:
+        evaluated = evaluate(parsed, parameters, folder=folder, root=root)
+        for resource in evaluated.resources:
+            if label:
+                assumes = (*resource.meta.get("assumes", ()), ("parameters", label))
+                resource = replace(resource, meta={**resource.meta, "assumes": assumes})
+            resources.append(resource)
+        if folder is None:
+            continue
+        for found in module_inputs(parsed, parameters, folder=folder, root=root):
+            if found.kind != "local" or not found.path or not found.path.endswith(".bicep") \
+                    or isinstance(found.params, Unknown):
+                continue  # registry and template-spec modules, or arguments not known: not followed
+            instance = (f"{prefix}module.{found.address}.", repr(found.params))
+            if instance in seen:
+                continue
+            seen.add(instance)
+            spans = {name: value for name, (value, _) in found.spans.items() if value is not None}
+            calls.append(ModuleCall(instance[0], os.path.realpath(found.path), dict(found.params), spans,
+                                    root or "", called_from=parsed.path))
+    return replace(parsed, resources=tuple(resources)), calls
+
+
+def _evaluate_arm(parsed: ParsedFile, folder: str | None) -> ParsedFile:
+    """An ARM template evaluated with each parameter file beside it that is named after it
+    (`azuredeploy.parameters.json`, `main.parameters.prod.json`): several are judged apart, each
+    finding saying with which when they differ; none: the parameters' defaults."""
+    from parsers.arm.evaluate import evaluate, read_parameters
+
+    parameter_sets: list[tuple[str, Any]] = []
+    if folder:
+        stem = os.path.basename(parsed.path).rsplit(".", 1)[0]
+        try:
+            names = sorted(n for n in os.listdir(folder)
+                           if n.startswith(stem + ".parameters") and n.endswith(".json"))
+        except OSError:
+            names = []
+        for name in names[:MAX_PARAMETER_FILES]:
+            try:
+                parameter_sets.append((name, read_parameters(os.path.join(folder, name))))
+            except ValueError:
+                continue  # not a parameter file we can read: judged without it
+    if len(parameter_sets) <= 1:
+        return evaluate(parsed, parameter_sets[0][1] if parameter_sets else None)
+    resources = []
+    for label, parameters in parameter_sets:
+        for resource in evaluate(parsed, parameters).resources:
+            assumes = (*resource.meta.get("assumes", ()), ("parameters", label))
+            resources.append(replace(resource, meta={**resource.meta, "assumes": assumes}))
+    return replace(parsed, resources=tuple(resources))
+
+
+def _bicepparam_files(parsed: ParsedFile, folder: str | None, root: str | None) -> list[tuple[str, Any]]:
+    """(file name, values) of the .bicepparam files in `folder` whose `using` names `parsed`."""
+    if not folder:
+        return []
+    from parsers.bicep.params import read_bicepparam
+
+    found = []
+    target = os.path.realpath(os.path.join(folder, os.path.basename(parsed.path)))
+    try:
+        names = sorted(n for n in os.listdir(folder) if n.endswith(".bicepparam"))
+    except OSError:
+        return []
+    for name in names:
+        using, values = read_bicepparam(os.path.join(folder, name), root=root)
+        if using and os.path.realpath(os.path.join(folder, using)) == target:
+            found.append((name, values))
+    return found[:MAX_PARAMETER_FILES] if len(found) <= MAX_PARAMETER_FILES else []
 
 
 def _module_calls(files: Sequence[ParsedFile], module: Any, folder: str, caller: ModuleCall | None) -> list[ModuleCall]:
@@ -485,8 +598,9 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
     parsed_files = [item[2] for item in read if isinstance(item, tuple)]
     folder = os.path.dirname(targets[0].absolute) if targets else ""
+    root = _scan_root_of(targets[0]) if targets else None
     evaluated_files, calls, module = evaluate_folder(parsed_files, folder, bool(targets) and targets[0].child_module,
-                                                     variables, call, cfn_parameters)
+                                                     variables, call, cfn_parameters, root)
     # a Terraform module's resources are checked together; a template's on their own
     context = context_of([r for f in evaluated_files if f.framework == "terraform" for r in f.resources])
     evaluated = iter(evaluated_files)
@@ -519,6 +633,14 @@ def _report_at_caller(outcome: FileOutcome, call: ModuleCall) -> None:
     outcome.findings = [moved(f) for f in outcome.findings if f.rule_id != PARSE_ERROR_ID]
     outcome.unknowns = [moved(f) for f in outcome.unknowns]
     outcome.suppressed = []
+
+
+def _scan_root_of(target: Target) -> str:
+    """The scan root, from a target's absolute and root-relative paths."""
+    absolute = target.absolute.replace(os.sep, "/")
+    if absolute.endswith("/" + target.relative):
+        return target.absolute[:len(absolute) - len(target.relative) - 1] or os.sep
+    return os.path.dirname(target.absolute)
 
 
 def _trace_to_caller(outcome: FileOutcome, parsed: ParsedFile, module: Any, call: ModuleCall) -> None:
@@ -593,32 +715,48 @@ def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]
 _LOCAL_SOURCE = re.compile(rb'(?m)^[ \t]*"?source"?[ \t]*[=:][ \t]*"(\.\.?/[^"\n]*)"')
 
 
-def called_folders(targets: Sequence[Target]) -> set[str]:
-    """The folders some scanned file calls as a local module (real paths): child modules."""
+# `module x 'modules/y.bicep' = {`: a Bicep module call of a local file.
+_BICEP_MODULE = re.compile(rb"(?m)^[ \t]*module[ \t]+[A-Za-z_]\w*[ \t]+'([^'\n:]+\.bicep)'")
+
+
+def called_units(targets: Sequence[Target]) -> set[str]:
+    """What some scanned file calls as a local module (real paths): a Terraform module's folder,
+    a Bicep module's file. Their variables and parameters come from the callers."""
     found: set[str] = set()
     for target in targets:
+        pattern = {"terraform": _LOCAL_SOURCE, "bicep": _BICEP_MODULE}.get(target.framework)
+        if pattern is None:
+            continue
         try:
             with open(target.absolute, "rb") as handle:
                 data = handle.read(MAX_FILE_BYTES + 1)
         except OSError:
             continue
-        for match in _LOCAL_SOURCE.finditer(data):
+        for match in pattern.finditer(data):
             source = os.fsdecode(match.group(1).replace(b"//", b"/"))  # "./pkg//sub": the folder pkg/sub
             found.add(os.path.realpath(os.path.join(os.path.dirname(target.absolute), source)))
     return found
 
 
+def unit_of(target: Target) -> str:
+    """What a target is evaluated with (real path): a Terraform file with its folder (a module);
+    any other file on its own (a template, a Bicep file)."""
+    if target.framework == "terraform":
+        return os.path.realpath(os.path.dirname(target.absolute))
+    return os.path.realpath(target.absolute)
+
+
 def mark_child_modules(targets: Sequence[Target]) -> list[Target]:
-    called = called_folders(targets)
-    return [replace(t, child_module=True) if os.path.realpath(os.path.dirname(t.absolute)) in called else t
-            for t in targets]
+    called = called_units(targets)
+    return [replace(t, child_module=True) if unit_of(t) in called else t for t in targets]
 
 
 def group_by_folder(targets: Sequence[Target]) -> list[list[Target]]:
-    """Targets grouped by the folder they are in (first-seen order): the unit of evaluation."""
+    """Targets grouped into units of evaluation (first-seen order): a Terraform module's files
+    together, every other file alone."""
     groups: dict[str, list[Target]] = {}
     for target in targets:
-        groups.setdefault(os.path.dirname(target.absolute), []).append(target)
+        groups.setdefault(unit_of(target), []).append(target)
     return list(groups.values())
 
 
@@ -727,7 +865,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         # every folder on its own, then each called folder once per call with the caller's
         # arguments, level by level (a call made by an instance is followed in the next round)
         alone = run([(group, None) for group in groups])
-        called = {os.path.realpath(os.path.dirname(g[0].absolute)): i for i, g in enumerate(groups) if g[0].child_module}
+        called = {unit_of(g[0]): i for i, g in enumerate(groups) if g[0].child_module}
         instances: dict[int, list[list[FileOutcome]]] = {}
         installed: list[FileOutcome] = []  # findings of registry and git modules, reported at their callers
         pending = [call for _, calls in alone for call in calls]

@@ -16,6 +16,10 @@ from analyzer.model import DEFAULT, Resource, Unknown, Value, lookup
 FRAMEWORKS = ("terraform", "cloudformation", "bicep", "arm", "sagemaker")
 
 ENABLED_DISABLED = {"Enabled": True, "Disabled": False}
+# Booleans: CloudFormation (and Terraform) also take the strings "true" and "false".
+TRUE_FALSE = {True: True, False: False, "true": True, "false": False}
+# A SageMaker IMDS version is a string; YAML reads an unquoted 2 as a number.
+IMDS_VERSION = {"1": "1", "2": "2", 1: "1", 2: "2"}
 
 
 @dataclass(frozen=True)
@@ -32,6 +36,19 @@ class Kind:
     attrs: Mapping[str, Attr] = field(default_factory=dict)  # canonical path -> how it is written
 
 
+def _sagemaker_monitoring_job(resources: str, network: str) -> dict[str, Attr]:
+    """The CloudFormation paths a SageMaker model monitoring job shares across its resource types,
+    below its resources and network blocks."""
+    return {
+        "job_resources.cluster_config.volume_kms_key_id": Attr(
+            {"cloudformation": f"{resources}.ClusterConfig.VolumeKmsKeyId"}),
+        "network_config.enable_inter_container_traffic_encryption": Attr(
+            {"cloudformation": f"{network}.EnableInterContainerTrafficEncryption"}, values=TRUE_FALSE),
+        "network_config.enable_network_isolation": Attr({"cloudformation": f"{network}.EnableNetworkIsolation"},
+                                                        values=TRUE_FALSE),
+    }
+
+
 @dataclass(frozen=True)
 class Default:
     """What the provider does when the attribute is absent, for the listed frameworks."""
@@ -44,69 +61,196 @@ class Default:
 KINDS: tuple[Kind, ...] = (
     Kind(
         "aws.sagemaker.notebook_instance", "SageMaker notebook instance",
-        {"terraform": "aws_sagemaker_notebook_instance"},
+        {"terraform": "aws_sagemaker_notebook_instance", "cloudformation": "AWS::SageMaker::NotebookInstance"},
         {
-            "direct_internet_access": Attr(values=ENABLED_DISABLED),
-            "root_access": Attr(values=ENABLED_DISABLED),
+            "direct_internet_access": Attr({"cloudformation": "DirectInternetAccess"}, values=ENABLED_DISABLED),
+            "root_access": Attr({"cloudformation": "RootAccess"}, values=ENABLED_DISABLED),
+            "subnet_id": Attr({"cloudformation": "SubnetId"}),
+            "kms_key_id": Attr({"cloudformation": "KmsKeyId"}),
+            "instance_metadata_service_configuration.minimum_instance_metadata_service_version": Attr(
+                {"cloudformation": "InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion"},
+                values=IMDS_VERSION),
+            "platform_identifier": Attr({"cloudformation": "PlatformIdentifier"}),
         },
     ),
     Kind(
         "aws.sagemaker.domain", "SageMaker Studio domain",
-        {"terraform": "aws_sagemaker_domain"},
+        {"terraform": "aws_sagemaker_domain", "cloudformation": "AWS::SageMaker::Domain"},
+        {
+            "app_network_access_type": Attr({"cloudformation": "AppNetworkAccessType"}),
+            "kms_key_id": Attr({"cloudformation": "KmsKeyId"}),
+        },
     ),
     Kind(
         "aws.sagemaker.endpoint_configuration", "SageMaker endpoint configuration",
-        {"terraform": "aws_sagemaker_endpoint_configuration"},
+        {"terraform": "aws_sagemaker_endpoint_configuration", "cloudformation": "AWS::SageMaker::EndpointConfig"},
+        {
+            "kms_key_arn": Attr({"cloudformation": "KmsKeyId"}),
+            "production_variants": Attr({"cloudformation": "ProductionVariants"}),
+            "production_variants.initial_instance_count": Attr(
+                {"cloudformation": "ProductionVariants.InitialInstanceCount"}),
+            "production_variants.serverless_config": Attr({"cloudformation": "ProductionVariants.ServerlessConfig"}),
+            "data_capture_config": Attr({"cloudformation": "DataCaptureConfig"}),
+            "data_capture_config.enable_capture": Attr({"cloudformation": "DataCaptureConfig.EnableCapture"},
+                                                       values=TRUE_FALSE),
+            "data_capture_config.kms_key_id": Attr({"cloudformation": "DataCaptureConfig.KmsKeyId"}),
+            "async_inference_config": Attr({"cloudformation": "AsyncInferenceConfig"}),
+            "async_inference_config.output_config.kms_key_id": Attr(
+                {"cloudformation": "AsyncInferenceConfig.OutputConfig.KmsKeyId"}),
+        },
     ),
     Kind(
         "aws.sagemaker.model", "SageMaker model",
-        {"terraform": "aws_sagemaker_model"},
+        # "sagemaker": an SDK `Model` (or a framework model) in pipeline code, read as the CreateModel request
+        {"terraform": "aws_sagemaker_model", "cloudformation": "AWS::SageMaker::Model",
+         "sagemaker": "sagemaker.model.Model"},
+        {
+            "enable_network_isolation": Attr({"cloudformation": "EnableNetworkIsolation",
+                                              "sagemaker": "EnableNetworkIsolation"}, values=TRUE_FALSE),
+            "vpc_config": Attr({"cloudformation": "VpcConfig", "sagemaker": "VpcConfig"}),
+            "execution_role_arn": Attr({"cloudformation": "ExecutionRoleArn", "sagemaker": "ExecutionRoleArn"}),
+            "primary_container.image": Attr({"cloudformation": "PrimaryContainer.Image",
+                                             "sagemaker": "PrimaryContainer.Image"}),
+            "primary_container.environment": Attr({"cloudformation": "PrimaryContainer.Environment",
+                                                   "sagemaker": "PrimaryContainer.Environment"}),
+        },
     ),
     Kind(
         "aws.sagemaker.data_quality_job_definition", "SageMaker data quality job definition",
-        {"terraform": "aws_sagemaker_data_quality_job_definition"},
+        {"terraform": "aws_sagemaker_data_quality_job_definition",
+         "cloudformation": "AWS::SageMaker::DataQualityJobDefinition"},
         {
-            "job_output_config.kms_key_id": Attr({"terraform": "data_quality_job_output_config.kms_key_id"}),
+            "job_output_config.kms_key_id": Attr({"terraform": "data_quality_job_output_config.kms_key_id",
+                                                  "cloudformation": "DataQualityJobOutputConfig.KmsKeyId"}),
+            **_sagemaker_monitoring_job("JobResources", "NetworkConfig"),
         },
     ),
     Kind(
         "aws.sagemaker.model_quality_job_definition", "SageMaker model quality job definition",
-        {"terraform": "aws_sagemaker_model_quality_job_definition"},
+        {"terraform": "aws_sagemaker_model_quality_job_definition",
+         "cloudformation": "AWS::SageMaker::ModelQualityJobDefinition"},
         {
-            "job_output_config.kms_key_id": Attr({"terraform": "model_quality_job_output_config.kms_key_id"}),
+            "job_output_config.kms_key_id": Attr({"terraform": "model_quality_job_output_config.kms_key_id",
+                                                  "cloudformation": "ModelQualityJobOutputConfig.KmsKeyId"}),
+            **_sagemaker_monitoring_job("JobResources", "NetworkConfig"),
+        },
+    ),
+    Kind(
+        "aws.sagemaker.model_bias_job_definition", "SageMaker model bias job definition",
+        {"cloudformation": "AWS::SageMaker::ModelBiasJobDefinition"},  # no Terraform aws resource
+        {
+            "job_output_config.kms_key_id": Attr({"cloudformation": "ModelBiasJobOutputConfig.KmsKeyId"}),
+            **_sagemaker_monitoring_job("JobResources", "NetworkConfig"),
+        },
+    ),
+    Kind(
+        "aws.sagemaker.model_explainability_job_definition", "SageMaker model explainability job definition",
+        {"cloudformation": "AWS::SageMaker::ModelExplainabilityJobDefinition"},  # no Terraform aws resource
+        {
+            "job_output_config.kms_key_id": Attr({"cloudformation": "ModelExplainabilityJobOutputConfig.KmsKeyId"}),
+            **_sagemaker_monitoring_job("JobResources", "NetworkConfig"),
+        },
+    ),
+    Kind(
+        # Terraform's aws_sagemaker_monitoring_schedule only names a job definition; CloudFormation's
+        # may define the job inline (MonitoringScheduleConfig.MonitoringJobDefinition).
+        "aws.sagemaker.monitoring_schedule", "SageMaker model monitoring schedule",
+        {"cloudformation": "AWS::SageMaker::MonitoringSchedule"},
+        {
+            "monitoring_schedule_config.monitoring_job_definition": Attr(
+                {"cloudformation": "MonitoringScheduleConfig.MonitoringJobDefinition"}),
+            "job_output_config.kms_key_id": Attr(
+                {"cloudformation": "MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringOutputConfig.KmsKeyId"}),
+            **_sagemaker_monitoring_job("MonitoringScheduleConfig.MonitoringJobDefinition.MonitoringResources",
+                                        "MonitoringScheduleConfig.MonitoringJobDefinition.NetworkConfig"),
         },
     ),
     Kind(
         "aws.sagemaker.flow_definition", "SageMaker (Augmented AI) flow definition",
-        {"terraform": "aws_sagemaker_flow_definition"},
+        {"terraform": "aws_sagemaker_flow_definition"},  # no CloudFormation resource type
     ),
     Kind(
         "aws.sagemaker.feature_group", "SageMaker feature group",
-        {"terraform": "aws_sagemaker_feature_group"},
+        {"terraform": "aws_sagemaker_feature_group", "cloudformation": "AWS::SageMaker::FeatureGroup"},
+        {
+            "online_store_config.enable_online_store": Attr({"cloudformation": "OnlineStoreConfig.EnableOnlineStore"},
+                                                            values=TRUE_FALSE),
+            "online_store_config.security_config.kms_key_id": Attr(
+                {"cloudformation": "OnlineStoreConfig.SecurityConfig.KmsKeyId"}),
+            "offline_store_config": Attr({"cloudformation": "OfflineStoreConfig"}),
+            "offline_store_config.s3_storage_config.kms_key_id": Attr(
+                {"cloudformation": "OfflineStoreConfig.S3StorageConfig.KmsKeyId"}),
+        },
     ),
     Kind(
         "aws.sagemaker.notebook_lifecycle_configuration", "SageMaker notebook instance lifecycle configuration",
-        {"terraform": "aws_sagemaker_notebook_instance_lifecycle_configuration"},
+        {"terraform": "aws_sagemaker_notebook_instance_lifecycle_configuration",
+         "cloudformation": "AWS::SageMaker::NotebookInstanceLifecycleConfig"},
+        {
+            # CloudFormation: a list of at most one {Content: <base64 script>}
+            "on_create": Attr({"cloudformation": "OnCreate.Content"}),
+            "on_start": Attr({"cloudformation": "OnStart.Content"}),
+        },
     ),
     Kind(
         "aws.sagemaker.studio_lifecycle_config", "SageMaker Studio lifecycle configuration",
-        {"terraform": "aws_sagemaker_studio_lifecycle_config"},
+        {"terraform": "aws_sagemaker_studio_lifecycle_config",
+         "cloudformation": "AWS::SageMaker::StudioLifecycleConfig"},
+        {
+            "studio_lifecycle_config_content": Attr({"cloudformation": "StudioLifecycleConfigContent"}),
+        },
     ),
     Kind(
         "aws.bedrock.agent", "Bedrock agent",
-        {"terraform": "aws_bedrockagent_agent"},
+        {"terraform": "aws_bedrockagent_agent", "cloudformation": "AWS::Bedrock::Agent"},
+        {
+            "customer_encryption_key_arn": Attr({"cloudformation": "CustomerEncryptionKeyArn"}),
+            "guardrail_configuration": Attr({"cloudformation": "GuardrailConfiguration"}),
+            "guardrail_configuration.guardrail_identifier": Attr(
+                {"cloudformation": "GuardrailConfiguration.GuardrailIdentifier"}),
+            "guardrail_configuration.guardrail_version": Attr(
+                {"cloudformation": "GuardrailConfiguration.GuardrailVersion"}),
+        },
     ),
     Kind(
         "aws.bedrock.guardrail", "Bedrock guardrail",
-        {"terraform": "aws_bedrock_guardrail"},
+        {"terraform": "aws_bedrock_guardrail", "cloudformation": "AWS::Bedrock::Guardrail"},
+        {
+            "kms_key_arn": Attr({"cloudformation": "KmsKeyArn"}),
+            "content_policy_config": Attr({"cloudformation": "ContentPolicyConfig"}),
+            "content_policy_config.filters_config": Attr({"cloudformation": "ContentPolicyConfig.FiltersConfig"}),
+            # the fields of every filter (checks read them item by item)
+            "content_policy_config.filters_config.type": Attr(
+                {"cloudformation": "ContentPolicyConfig.FiltersConfig.Type"}),
+            "content_policy_config.filters_config.input_strength": Attr(
+                {"cloudformation": "ContentPolicyConfig.FiltersConfig.InputStrength"}),
+            "content_policy_config.filters_config.input_action": Attr(
+                {"cloudformation": "ContentPolicyConfig.FiltersConfig.InputAction"}),
+            "content_policy_config.filters_config.input_enabled": Attr(
+                {"cloudformation": "ContentPolicyConfig.FiltersConfig.InputEnabled"},
+                values={True: True, False: False, "true": True, "false": False}),
+            "sensitive_information_policy_config": Attr({"cloudformation": "SensitiveInformationPolicyConfig"}),
+            "contextual_grounding_policy_config": Attr({"cloudformation": "ContextualGroundingPolicyConfig"}),
+        },
     ),
     Kind(
         "aws.bedrock.knowledge_base", "Bedrock knowledge base",
-        {"terraform": "aws_bedrockagent_knowledge_base"},
+        {"terraform": "aws_bedrockagent_knowledge_base", "cloudformation": "AWS::Bedrock::KnowledgeBase"},
+        {
+            "knowledge_base_configuration.managed_knowledge_base_configuration": Attr(
+                {"cloudformation": "KnowledgeBaseConfiguration.ManagedKnowledgeBaseConfiguration"}),
+            "knowledge_base_configuration.managed_knowledge_base_configuration.server_side_encryption_configuration"
+            ".kms_key_arn": Attr({"cloudformation": "KnowledgeBaseConfiguration.ManagedKnowledgeBaseConfiguration"
+                                                    ".ServerSideEncryptionConfiguration.KmsKeyArn"}),
+        },
     ),
     Kind(
         "aws.bedrock.data_source", "Bedrock knowledge base data source",
-        {"terraform": "aws_bedrockagent_data_source"},
+        {"terraform": "aws_bedrockagent_data_source", "cloudformation": "AWS::Bedrock::DataSource"},
+        {
+            "server_side_encryption_configuration.kms_key_arn": Attr(
+                {"cloudformation": "ServerSideEncryptionConfiguration.KmsKeyArn"}),
+        },
     ),
     Kind(
         "aws.bedrock.custom_model", "Bedrock custom model",
@@ -118,15 +262,104 @@ KINDS: tuple[Kind, ...] = (
     ),
     Kind(
         "aws.comprehend.entity_recognizer", "Comprehend entity recognizer",
-        {"terraform": "aws_comprehend_entity_recognizer"},
+        {"terraform": "aws_comprehend_entity_recognizer", "cloudformation": "AWS::Comprehend::EntityRecognizer"},
+        {
+            "model_kms_key_id": Attr({"cloudformation": "ModelKmsKeyId"}),
+            "volume_kms_key_id": Attr({"cloudformation": "VolumeKmsKeyId"}),
+            "vpc_config": Attr({"cloudformation": "VpcConfig"}),
+        },
     ),
     Kind(
         "aws.comprehend.document_classifier", "Comprehend document classifier",
-        {"terraform": "aws_comprehend_document_classifier"},
+        {"terraform": "aws_comprehend_document_classifier", "cloudformation": "AWS::Comprehend::DocumentClassifier"},
+        {
+            "model_kms_key_id": Attr({"cloudformation": "ModelKmsKeyId"}),
+            "volume_kms_key_id": Attr({"cloudformation": "VolumeKmsKeyId"}),
+            "vpc_config": Attr({"cloudformation": "VpcConfig"}),
+            "output_data_config": Attr({"cloudformation": "OutputDataConfig"}),
+            "output_data_config.kms_key_id": Attr({"cloudformation": "OutputDataConfig.KmsKeyId"}),
+        },
+    ),
+    Kind(
+        # CloudFormation only (no Terraform resource): trains and retrains a classifier or
+        # recognizer from its data lake, with the model's and volume's keys and VPC in DataSecurityConfig
+        "aws.comprehend.flywheel", "Comprehend flywheel",
+        {"cloudformation": "AWS::Comprehend::Flywheel"},
+        {
+            "model_kms_key_id": Attr({"cloudformation": "DataSecurityConfig.ModelKmsKeyId"}),
+            "volume_kms_key_id": Attr({"cloudformation": "DataSecurityConfig.VolumeKmsKeyId"}),
+            "vpc_config": Attr({"cloudformation": "DataSecurityConfig.VpcConfig"}),
+        },
     ),
     Kind(
         "aws.kendra.index", "Kendra index",
-        {"terraform": "aws_kendra_index"},
+        {"terraform": "aws_kendra_index", "cloudformation": "AWS::Kendra::Index"},
+        {
+            "server_side_encryption_configuration.kms_key_id": Attr(
+                {"cloudformation": "ServerSideEncryptionConfiguration.KmsKeyId"}),
+        },
+    ),
+    # SageMaker jobs read from pipeline code (parsers/sagemaker: SDK calls and pipeline definition
+    # JSON). Their attributes are the API request's fields, so the natives are API paths; the
+    # canonical names are the SDK v2 keywords.
+    Kind(
+        "aws.sagemaker.training_job", "SageMaker training job",
+        {"sagemaker": "sagemaker.estimator.Estimator"},
+        {canonical: Attr({"sagemaker": native}) for canonical, native in {
+            "enable_network_isolation": "EnableNetworkIsolation",
+            "encrypt_inter_container_traffic": "EnableInterContainerTrafficEncryption",
+            "vpc_config": "VpcConfig",
+            "vpc_config.subnets": "VpcConfig.Subnets",
+            "vpc_config.security_group_ids": "VpcConfig.SecurityGroupIds",
+            "volume_kms_key": "ResourceConfig.VolumeKmsKeyId",
+            "output_kms_key": "OutputDataConfig.KmsKeyId",
+            "role": "RoleArn",
+            "environment": "Environment",
+            "hyperparameters": "HyperParameters",
+            "image_uri": "AlgorithmSpecification.TrainingImage",
+        }.items()},
+    ),
+    Kind(
+        "aws.sagemaker.processing_job", "SageMaker processing job",
+        {"sagemaker": "sagemaker.processing.Processor"},
+        {canonical: Attr({"sagemaker": native}) for canonical, native in {
+            "enable_network_isolation": "NetworkConfig.EnableNetworkIsolation",
+            "encrypt_inter_container_traffic": "NetworkConfig.EnableInterContainerTrafficEncryption",
+            "vpc_config": "NetworkConfig.VpcConfig",
+            "vpc_config.subnets": "NetworkConfig.VpcConfig.Subnets",
+            "vpc_config.security_group_ids": "NetworkConfig.VpcConfig.SecurityGroupIds",
+            "volume_kms_key": "ProcessingResources.ClusterConfig.VolumeKmsKeyId",
+            "output_kms_key": "ProcessingOutputConfig.KmsKeyId",
+            "role": "RoleArn",
+            "environment": "Environment",
+            "image_uri": "AppSpecification.ImageUri",
+        }.items()},
+    ),
+    Kind(
+        "aws.sagemaker.tuning_job", "SageMaker hyperparameter tuning job",
+        {"sagemaker": "sagemaker.tuner.HyperparameterTuner"},
+        {canonical: Attr({"sagemaker": "TrainingJobDefinition." + native}) for canonical, native in {
+            "enable_network_isolation": "EnableNetworkIsolation",
+            "encrypt_inter_container_traffic": "EnableInterContainerTrafficEncryption",
+            "vpc_config": "VpcConfig",
+            "vpc_config.subnets": "VpcConfig.Subnets",
+            "vpc_config.security_group_ids": "VpcConfig.SecurityGroupIds",
+            "volume_kms_key": "ResourceConfig.VolumeKmsKeyId",
+            "output_kms_key": "OutputDataConfig.KmsKeyId",
+            "role": "RoleArn",
+            "environment": "Environment",
+            "hyperparameters": "StaticHyperParameters",
+            "image_uri": "AlgorithmSpecification.TrainingImage",
+        }.items()},
+    ),
+    Kind(
+        "aws.sagemaker.transform_job", "SageMaker batch transform job",
+        {"sagemaker": "sagemaker.transformer.Transformer"},
+        {canonical: Attr({"sagemaker": native}) for canonical, native in {
+            "volume_kms_key": "TransformResources.VolumeKmsKeyId",
+            "output_kms_key": "TransformOutput.KmsKeyId",
+            "environment": "Environment",
+        }.items()},
     ),
 )
 
@@ -135,49 +368,102 @@ TF = ("terraform",)
 # kind -> canonical path -> Default. Sources: ../shared/research/defaults.md section 1.
 DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
     "aws.sagemaker.notebook_instance": {
-        "direct_internet_access": (Default(True, TF, "terraform-provider-aws notebook_instance.go: Default \"Enabled\""),),
-        "root_access": (Default(True, TF, "terraform-provider-aws notebook_instance.go: Default \"Enabled\""),),
+        "direct_internet_access": (Default(True, ("terraform", "cloudformation"),
+                                           "terraform-provider-aws notebook_instance.go: Default \"Enabled\"; "
+                                           "CreateNotebookInstance API (CloudFormation passes it through): "
+                                           "notebook instances are internet-enabled by default"),),
+        "root_access": (Default(True, ("terraform", "cloudformation"),
+                                "terraform-provider-aws notebook_instance.go: Default \"Enabled\"; CreateNotebookInstance "
+                                "API and AWS::SageMaker::NotebookInstance reference: the default value is Enabled"),),
         "instance_metadata_service_configuration.minimum_instance_metadata_service_version": (
-            Default("1", TF, "CreateNotebookInstance API: IMDSv1 when no value is selected (provider: Optional+Computed)"),),
+            Default("1", ("terraform", "cloudformation"),
+                    "CreateNotebookInstance API: IMDSv1 when no value is selected (provider: Optional+Computed; "
+                    "CloudFormation passes the property through)"),),
     },
     "aws.sagemaker.domain": {
-        "app_network_access_type": (Default("PublicInternetOnly", TF, "terraform-provider-aws domain.go: Default PublicInternetOnly"),),
+        "app_network_access_type": (Default("PublicInternetOnly", ("terraform", "cloudformation"),
+                                            "terraform-provider-aws domain.go: Default PublicInternetOnly; CreateDomain "
+                                            "API and AWS::SageMaker::Domain schema: PublicInternetOnly by default"),),
     },
     "aws.sagemaker.endpoint_configuration": {
         "data_capture_config.enable_capture": (
-            Default(False, TF, "terraform-provider-aws: Optional bool in a nested block, the zero value false is sent"),),
+            Default(False, TF, "terraform-provider-aws: Optional bool in a nested block, the zero value false is sent"),
+            Default(True, ("cloudformation",), "CreateEndpointConfig API DataCaptureConfig.EnableCapture: defaults to "
+                                               "enabled (CloudFormation passes the property through)"),),
     },
     "aws.sagemaker.model": {
-        "enable_network_isolation": (Default(False, TF, "CreateModel API: EnableNetworkIsolation absent is false"),),
+        "enable_network_isolation": (Default(False, ("terraform", "cloudformation", "sagemaker"),
+                                             "CreateModel API: EnableNetworkIsolation absent is false"),),
     },
     "aws.sagemaker.data_quality_job_definition": {
-        "network_config.enable_network_isolation": (Default(False, TF, "CreateDataQualityJobDefinition API: false when absent"),),
+        "network_config.enable_network_isolation": (
+            Default(False, ("terraform", "cloudformation"), "CreateDataQualityJobDefinition API: false when absent"),),
         "network_config.enable_inter_container_traffic_encryption": (
-            Default(False, TF, "CreateDataQualityJobDefinition API: false when absent"),),
+            Default(False, ("terraform", "cloudformation"), "CreateDataQualityJobDefinition API: false when absent"),),
     },
     "aws.sagemaker.model_quality_job_definition": {
-        "network_config.enable_network_isolation": (Default(False, TF, "CreateModelQualityJobDefinition API: false when absent"),),
+        "network_config.enable_network_isolation": (
+            Default(False, ("terraform", "cloudformation"), "CreateModelQualityJobDefinition API: false when absent"),),
         "network_config.enable_inter_container_traffic_encryption": (
-            Default(False, TF, "CreateModelQualityJobDefinition API: false when absent"),),
+            Default(False, ("terraform", "cloudformation"), "CreateModelQualityJobDefinition API: false when absent"),),
+    },
+    "aws.sagemaker.model_bias_job_definition": {
+        "network_config.enable_network_isolation": (
+            Default(False, ("cloudformation",),
+                    "CreateModelBiasJobDefinition API (MonitoringNetworkConfig): false when absent"),),
+        "network_config.enable_inter_container_traffic_encryption": (
+            Default(False, ("cloudformation",),
+                    "CreateModelBiasJobDefinition API (MonitoringNetworkConfig): false when absent"),),
+    },
+    "aws.sagemaker.model_explainability_job_definition": {
+        "network_config.enable_network_isolation": (
+            Default(False, ("cloudformation",),
+                    "CreateModelExplainabilityJobDefinition API (MonitoringNetworkConfig): false when absent"),),
+        "network_config.enable_inter_container_traffic_encryption": (
+            Default(False, ("cloudformation",),
+                    "CreateModelExplainabilityJobDefinition API (MonitoringNetworkConfig): false when absent"),),
+    },
+    "aws.sagemaker.monitoring_schedule": {
+        "network_config.enable_network_isolation": (
+            Default(False, ("cloudformation",), "CreateMonitoringSchedule API (MonitoringJobDefinition.NetworkConfig): "
+                                                "false when absent"),),
+        "network_config.enable_inter_container_traffic_encryption": (
+            Default(False, ("cloudformation",), "CreateMonitoringSchedule API (MonitoringJobDefinition.NetworkConfig): "
+                                                "false when absent"),),
     },
     "aws.sagemaker.feature_group": {
-        "online_store_config.enable_online_store": (Default(False, TF, "CreateFeatureGroup API: default False"),),
+        "online_store_config.enable_online_store": (Default(False, ("terraform", "cloudformation"),
+                                                            "CreateFeatureGroup API: default False"),),
     },
     # research/defaults.md section 2
     "aws.bedrock.model_invocation_logging": {
         "logging_config.text_data_delivery_enabled": (
             Default(True, TF, "terraform-provider-aws model_invocation_logging_configuration.go: Default true"),),
     },
+    # the SageMaker API: an absent boolean is false (pipeline definitions omit false ones)
+    **{kind: {
+        "enable_network_isolation": (Default(False, ("sagemaker",), f"{api} API: EnableNetworkIsolation absent is false"),),
+        "encrypt_inter_container_traffic": (
+            Default(False, ("sagemaker",), f"{api} API: EnableInterContainerTrafficEncryption absent is false"),),
+    } for kind, api in (("aws.sagemaker.training_job", "CreateTrainingJob"),
+                        ("aws.sagemaker.processing_job", "CreateProcessingJob (NetworkConfig)"),
+                        ("aws.sagemaker.tuning_job", "CreateHyperParameterTuningJob (TrainingJobDefinition)"))},
 }
 
 BY_NAME: Mapping[str, Kind] = {k.name: k for k in KINDS}
+# Azure resource types are case-insensitive (`Microsoft.CognitiveServices/accounts` is
+# `microsoft.cognitiveservices/Accounts`): those frameworks are looked up in lower case.
+CASE_INSENSITIVE = frozenset({"bicep", "arm"})
 BY_NATIVE: Mapping[tuple[str, str], str] = {
-    (framework, native): kind.name for kind in KINDS for framework, native in kind.native.items()
+    (framework, native.lower() if framework in CASE_INSENSITIVE else native): kind.name
+    for kind in KINDS for framework, native in kind.native.items()
 }
 
 
 def kind_of(framework: str, native_type: str) -> str:
     """The canonical kind of a native type, or "" when we have no checks for it."""
+    if framework in CASE_INSENSITIVE:
+        native_type = native_type.lower()
     return BY_NATIVE.get((framework, native_type), "")
 
 
@@ -188,10 +474,34 @@ def default_for(kind: str, path: str, framework: str) -> Default | None:
     return None
 
 
-def native_path(kind: str, path: str, framework: str) -> str:
+def _attr(kind: str, path: str, framework: str) -> tuple[Attr | None, str]:
+    """The table's row for a canonical path and the native path it gives. A path with list
+    indexes ("filters_config.1.type") uses the row of the path without them and puts the indexes
+    back where the native path has the same shape."""
     spec = BY_NAME.get(kind)
-    attr = spec.attrs.get(path) if spec else None
-    return attr.native.get(framework, path) if attr else path
+    if spec is None:
+        return None, path
+    attr = spec.attrs.get(path)
+    if attr is not None:
+        return attr, attr.native.get(framework, path)
+    parts = path.split(".")
+    if not any(p.isdigit() for p in parts):
+        return None, path
+    plain = [p for p in parts if not p.isdigit()]
+    attr = spec.attrs.get(".".join(plain))
+    if attr is None:
+        return None, path
+    native = attr.native.get(framework, ".".join(plain)).split(".")
+    if len(native) != len(plain):
+        return attr, ".".join(native)  # a reshaped path: the first element of each list
+    found, names = [], iter(native)
+    for part in parts:
+        found.append(part if part.isdigit() else next(names))
+    return attr, ".".join(found)
+
+
+def native_path(kind: str, path: str, framework: str) -> str:
+    return _attr(kind, path, framework)[1]
 
 
 def same(a: Any, b: Any) -> bool:
@@ -202,9 +512,11 @@ def same(a: Any, b: Any) -> bool:
 def native_value(kind: str, path: str, value: Any) -> Any:
     """The native spelling of a canonical value (False -> "Disabled" where the table maps it),
     or the value itself: what messages and writers show."""
-    spec = BY_NAME.get(kind)
-    attr = spec.attrs.get(path) if spec else None
-    for native, canonical in (attr.values.items() if attr else ()):
+    attr = _attr(kind, path, "")[0]
+    mapping = attr.values if attr else {}
+    if any(same(native, value) and same(canonical, value) for native, canonical in mapping.items()):
+        return value  # a map that also accepts strings ("true" -> True) writes the value itself
+    for native, canonical in mapping.items():
         if same(canonical, value):
             return native
     return value
@@ -212,13 +524,12 @@ def native_value(kind: str, path: str, value: Any) -> Any:
 
 def resolve(resource: Resource, path: str) -> Value:
     """Canonical path -> Value, with value maps and provider defaults applied."""
-    spec = BY_NAME.get(resource.kind)
-    attr = spec.attrs.get(path) if spec else None
-    value = lookup(resource.attrs, attr.native.get(resource.framework, path) if attr else path)
+    attr, native = _attr(resource.kind, path, resource.framework)
+    value = lookup(resource.attrs, native)
     if value.absent and not value.unknown:
         default = default_for(resource.kind, path, resource.framework)
         return Value(default.value, None, DEFAULT) if default else value
-    if attr and attr.values and not isinstance(value.raw, Unknown):
+    if attr and attr.values and isinstance(value.raw, (str, int, float, bool)):  # a list or map is never mapped
         raw = value.raw
         if isinstance(raw, str) and raw not in attr.values:
             # providers validate exact spellings; accept other cases rather than misjudge them

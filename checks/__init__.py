@@ -11,9 +11,11 @@ from analyzer import kinds
 from analyzer.check import Check
 from checks import tool
 from checks.aws import bedrock, comprehend, kendra, sagemaker
+from checks.aws import sagemaker_jobs
 
 ALL_CHECKS: tuple[Check, ...] = (
     *sagemaker.CHECKS,
+    *sagemaker_jobs.CHECKS,
     *bedrock.CHECKS,
     *comprehend.CHECKS,
     *kendra.CHECKS,

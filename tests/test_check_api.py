@@ -111,3 +111,18 @@ def test_lookup_walks_blocks_lists_and_indexes():
 def test_defaults_of_an_empty_notebook(path, expected):
     value = notebook(name="nb").get(path)
     assert value.absent and value.raw == expected and value.origin == "default"
+
+
+def test_a_value_of_the_wrong_shape_is_judged_not_a_crash():
+    from analyzer.engine import check_source
+    from checks import ALL_CHECKS
+
+    source = b'''resource "aws_sagemaker_notebook_instance" "nb" {
+  name                   = "nb"
+  role_arn               = "arn:aws:iam::123456789012:role/nb"
+  instance_type          = "ml.t3.medium"
+  direct_internet_access = ["Disabled"]
+}
+'''
+    outcome = check_source("main.tf", source, ALL_CHECKS)
+    assert [f.rule_id for f in outcome.findings if f.rule_id == "AIP101"] == ["AIP101"]

@@ -108,8 +108,7 @@ def _source_block(finding: Finding, check: Check, result: ScanResult, paint: _Pa
     line = lines[span.line - 1].rstrip("\r\n")
     start = index_of_column(line, span.col)
     end = index_of_column(line, span.end_col) if span.end_line == span.line else len(line.rstrip())
-    # `secret` is not (yet) a Check field: a rule whose span is a credential sets it to be masked
-    shown, pad, width = snippet(line, start, end, mask=bool(getattr(check, "secret", False)))
+    shown, pad, width = snippet(line, start, end, mask=check.secret)
     number = str(span.line)
     gutter = " " * max(4, len(number))
     return [

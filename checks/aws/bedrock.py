@@ -2,12 +2,17 @@
 
 Attribute names: terraform-provider-aws docs for aws_bedrockagent_agent, aws_bedrock_guardrail,
 aws_bedrockagent_knowledge_base, aws_bedrockagent_data_source, aws_bedrock_custom_model and
-aws_bedrock_model_invocation_logging_configuration. Defaults: ../shared/research/defaults.md
-section 2 (recorded in analyzer/kinds.py). Anchors: ../shared/research/anchor-checks.md sections 1, 5, 7.
+aws_bedrock_model_invocation_logging_configuration; CloudFormation property names from the
+resource schemas of AWS::Bedrock::Agent, ::Guardrail, ::GuardrailVersion, ::KnowledgeBase and
+::DataSource (the aliases are in analyzer/kinds.py). Custom models and model invocation logging
+have no CloudFormation resource type, so AIP209-211 are Terraform only. Defaults:
+../shared/research/defaults.md section 2 (recorded in analyzer/kinds.py). Anchors:
+../shared/research/anchor-checks.md sections 1, 5, 7.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from typing import Iterable
 
 from analyzer.check import (
@@ -15,11 +20,13 @@ from analyzer.check import (
     Check,
     Context,
     Result,
+    Rule,
     Severity,
     Status,
     bad,
     equals,
     good,
+    name_of,
     placeholder,
     present,
     set_attr,
@@ -27,7 +34,8 @@ from analyzer.check import (
     unknown_result,
     when,
 )
-from analyzer.model import Resource, Unknown, Value
+from analyzer import kinds
+from analyzer.model import Resource, Span, Unknown, Value, lookup
 
 AGENT = "aws.bedrock.agent"
 GUARDRAIL = "aws.bedrock.guardrail"
@@ -49,12 +57,67 @@ def _empty(raw: object) -> bool:
 
 
 def _blocks(value: Value, path: str) -> list[tuple[str, Value]]:
-    """The repeated blocks at `path` with the canonical path of each (indexed when a list)."""
+    """The repeated blocks (Terraform) or list items (CloudFormation) at `path` with the
+    canonical path of each (indexed when a list)."""
     if isinstance(value.raw, list):
         return [(f"{path}.{index}", item) for index, item in enumerate(value.raw)]
     if isinstance(value.raw, dict):
         return [(path, value)]
     return []
+
+
+def _field(resource: Resource, path: str, item: Value, field: str) -> tuple[str, str, Value]:
+    """Field `field` (canonical) of the list item `item` found at canonical `path` by `_blocks`:
+    its canonical path, its path as the user writes it, and its value with the kinds table's
+    value map applied. The kinds table names the field once for every item, under the path
+    without the index (`content_policy_config.filters_config.input_enabled`), which is why the
+    item is read here rather than through `Resource.get` with an indexed path."""
+    parts = f"{path}.{field}".split(".")
+    generic = ".".join(part for part in parts if not part.isdigit())
+    native = name_of(resource, generic).split(".")
+    if len(native) == len(parts) - sum(part.isdigit() for part in parts):
+        # put the indices back: `ContentPolicyConfig.FiltersConfig.1.InputStrength`
+        names = iter(native)
+        native = [part if part.isdigit() else next(names) for part in parts]
+    value = lookup(item.raw, native[-1]) if isinstance(item.raw, dict) else lookup({}, native[-1])
+    spec = kinds.BY_NAME.get(resource.kind)
+    attr = spec.attrs.get(generic) if spec else None
+    if attr and attr.values and not value.absent and not value.unknown:
+        raw = value.raw
+        if isinstance(raw, str):
+            raw = next((k for k in attr.values if isinstance(k, str) and k.lower() == raw.lower()), raw)
+        if isinstance(raw, (str, bool, int, float)) and raw in attr.values:
+            value = replace(value, raw=attr.values[raw])
+    return f"{path}.{field}", ".".join(native), value
+
+
+def _unknown_field(resource: Resource, path: str, name: str, value: Value) -> Result:
+    """`unknown_result` for a field read by `_field`, named as the user writes it."""
+    result = unknown_result(resource, path, value)
+    return replace(result, message=result.message.replace(f"`{name_of(resource, path)}`", f"`{name}`", 1))
+
+
+def _from_key(value: Value) -> Span | None:
+    """The value's span, widened to start at its key: a CloudFormation block mapping's value
+    starts at its first entry, a line that does not name the attribute the finding is about."""
+    span, key = value.span, value.key_span
+    if span is None or key is None or key.start >= span.start:
+        return span
+    return Span(span.path, key.start, span.end, key.line, key.col, span.end_line, span.end_col)
+
+
+def present_because(path: str, consequence: str) -> Rule:
+    """`present(path)`, its failure saying what the absence means, with the attribute named as
+    the user writes it in each framework."""
+    inner = present(path)
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        for result in inner(resource, context):
+            if result.status is Status.FAIL:
+                result = replace(result, message=f"{result.message}: {consequence}")
+            yield result
+
+    return rule
 
 
 # --- agents -------------------------------------------------------------------------------------
@@ -78,6 +141,54 @@ _AGENT_GUARDRAIL = '''
 
 def _agent(cmk: str = "", guardrail: str = "") -> str:
     return _AGENT.replace("{cmk}", cmk).replace("{guardrail}", guardrail)
+
+
+_CFN_AGENT = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      AgentRoleArn:
+        Type: String
+    Resources:
+      SupportAgent:
+        Type: AWS::Bedrock::Agent
+        Properties:
+          AgentName: support
+          AgentResourceRoleArn: !Ref AgentRoleArn
+          FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+          Instruction: Answer questions about customer orders with the order lookup tools.
+{cmk}{guardrail}{resources}'''
+_CFN_AGENT_CMK = "          CustomerEncryptionKeyArn: !GetAtt AgentKey.Arn\n"
+_CFN_AGENT_GUARDRAIL = '''          GuardrailConfiguration:
+            GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+            GuardrailVersion: !GetAtt SupportGuardrailVersion.Version
+'''
+_CFN_AGENT_KEY = '''      AgentKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
+'''
+_CFN_SUPPORT_GUARDRAIL = '''      SupportGuardrail:
+        Type: AWS::Bedrock::Guardrail
+        Properties:
+          Name: support
+          BlockedInputMessaging: Sorry, I cannot help with that request.
+          BlockedOutputsMessaging: Sorry, I cannot share that answer.
+          ContentPolicyConfig:
+            FiltersConfig:
+              - Type: PROMPT_ATTACK
+                InputStrength: HIGH
+                OutputStrength: NONE
+      SupportGuardrailVersion:
+        Type: AWS::Bedrock::GuardrailVersion
+        Properties:
+          GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+'''
+
+
+def _cfn_agent(cmk: bool = False, guardrail: str = _CFN_AGENT_GUARDRAIL) -> str:
+    resources = (_CFN_AGENT_KEY if cmk else "") + (_CFN_SUPPORT_GUARDRAIL if "SupportGuardrail" in guardrail else "")
+    return (_CFN_AGENT.replace("{cmk}", _CFN_AGENT_CMK if cmk else "").replace("{guardrail}", guardrail)
+            .replace("{resources}", resources))
 
 
 AGENT_CMK = Check(
@@ -167,22 +278,109 @@ AGENT_CMK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _cfn_agent(), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              AgentRoleArn:
+                Type: String
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              SupportAgent:
+                Type: AWS::Bedrock::Agent
+                Properties:
+                  AgentName: support
+                  AgentResourceRoleArn: !Ref AgentRoleArn
+                  FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+                  Instruction: Answer questions about customer orders with the order lookup tools.
+                  GuardrailConfiguration:
+                    GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+                    GuardrailVersion: !GetAtt SupportGuardrailVersion.Version
+                  CustomerEncryptionKeyArn: !Ref KmsKeyArn
+              SupportGuardrail:
+                Type: AWS::Bedrock::Guardrail
+                Properties:
+                  Name: support
+                  BlockedInputMessaging: Sorry, I cannot help with that request.
+                  BlockedOutputsMessaging: Sorry, I cannot share that answer.
+                  ContentPolicyConfig:
+                    FiltersConfig:
+                      - Type: PROMPT_ATTACK
+                        InputStrength: HIGH
+                        OutputStrength: NONE
+              SupportGuardrailVersion:
+                Type: AWS::Bedrock::GuardrailVersion
+                Properties:
+                  GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+        '''),
+        good("cloudformation", _cfn_agent(cmk=True)),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "SupportAgent": {
+                  "Type": "AWS::Bedrock::Agent",
+                  "Properties": {
+                    "AgentName": "support",
+                    "FoundationModel": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                    "CustomerEncryptionKeyArn": ""
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "SupportAgent": {
+                  "Type": "AWS::Bedrock::Agent",
+                  "Properties": {
+                    "AgentName": "support",
+                    "FoundationModel": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                    "CustomerEncryptionKeyArn": {"Ref": "KmsKeyArn"}
+                  }
+                }
+              },
+              "Parameters": {
+                "KmsKeyArn": {
+                  "Type": "String",
+                  "Description": "ARN of the KMS key (asked for by an aiposture fix)"
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "SupportAgent": {
+                  "Type": "AWS::Bedrock::Agent",
+                  "Properties": {
+                    "AgentName": "support",
+                    "FoundationModel": "anthropic.claude-3-5-sonnet-20240620-v1:0",
+                    "CustomerEncryptionKeyArn": {"Fn::ImportValue": "shared-agent-key-arn"}
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
 
 def _agent_guardrail(resource: Resource, context: Context) -> Iterable[Result]:
-    block = resource.get("guardrail_configuration")
+    path = "guardrail_configuration"
+    block = resource.get(path)
     if isinstance(block.raw, Unknown):
-        yield unknown_result(resource, "guardrail_configuration", block)
+        yield unknown_result(resource, path, block)
     elif _empty(block.raw):
-        yield Result(Status.FAIL, "`guardrail_configuration` is not set: no guardrail screens what users send "
-                                  "the agent or what it answers", "guardrail_configuration", block.span)
+        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is not set: no guardrail screens what users send "
+                                  "the agent or what it answers", path, block.span)
     else:
-        yield from present(
-            "guardrail_configuration.guardrail_identifier",
-            "`guardrail_configuration.guardrail_identifier` is not set: no guardrail screens what users send "
-            "the agent or what it answers")(resource, context)
+        rule = present_because(f"{path}.guardrail_identifier",
+                               "no guardrail screens what users send the agent or what it answers")
+        yield from rule(resource, context)
 
 
 AGENT_GUARDRAIL = Check(
@@ -307,35 +505,114 @@ AGENT_GUARDRAIL = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _cfn_agent(cmk=True, guardrail=""), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              AgentRoleArn:
+                Type: String
+              GuardrailId:
+                Type: String
+                Description: ID of the guardrail (asked for by an aiposture fix)
+            Resources:
+              SupportAgent:
+                Type: AWS::Bedrock::Agent
+                Properties:
+                  AgentName: support
+                  AgentResourceRoleArn: !Ref AgentRoleArn
+                  FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+                  Instruction: Answer questions about customer orders with the order lookup tools.
+                  CustomerEncryptionKeyArn: !GetAtt AgentKey.Arn
+                  GuardrailConfiguration:
+                    GuardrailIdentifier: !Ref GuardrailId
+              AgentKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        bad("cloudformation", _cfn_agent(cmk=True, guardrail='''          GuardrailConfiguration:
+            GuardrailVersion: "1"
+'''), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              AgentRoleArn:
+                Type: String
+              GuardrailId:
+                Type: String
+                Description: ID of the guardrail (asked for by an aiposture fix)
+            Resources:
+              SupportAgent:
+                Type: AWS::Bedrock::Agent
+                Properties:
+                  AgentName: support
+                  AgentResourceRoleArn: !Ref AgentRoleArn
+                  FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+                  Instruction: Answer questions about customer orders with the order lookup tools.
+                  CustomerEncryptionKeyArn: !GetAtt AgentKey.Arn
+                  GuardrailConfiguration:
+                    GuardrailVersion: "1"
+                    GuardrailIdentifier: !Ref GuardrailId
+              AgentKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn_agent(cmk=True)),
     ),
 )
 
 
-# `aws_bedrock_guardrail.<name>.version` is the guardrail's working draft (CreateGuardrail returns
-# "DRAFT"); `aws_bedrock_guardrail_version.<name>.version` is a published, numbered version.
-_DRAFT_REFERENCE = re.compile(r"aws_bedrock_guardrail\.[\w-]+(\[[^\]]*\])?\.version")
-_VERSION_REFERENCE = re.compile(r"aws_bedrock_guardrail_version\.[\w-]+(\[[^\]]*\])?\.version")
+# A guardrail's `version` is its working draft (CreateGuardrail returns "DRAFT"; the
+# AWS::Bedrock::Guardrail attribute `Version` is that draft); a guardrail version's `version` is
+# a published, numbered version (the AWS::Bedrock::GuardrailVersion schema allows only numbers).
+_DRAFT_TYPES = frozenset({"aws_bedrock_guardrail", "AWS::Bedrock::Guardrail"})
+_PUBLISHED_TYPES = frozenset({"aws_bedrock_guardrail_version", "AWS::Bedrock::GuardrailVersion"})
+# A version read from another resource: a Terraform reference names the resource's type; a
+# CloudFormation `!GetAtt X.Version` (or `${X.Version}`) names a logical id, whose type the
+# context graph knows.
+_VERSION_REFERENCE = re.compile(
+    r"(?P<type>aws_bedrock_guardrail(?:_version)?)\.[\w-]+(?:\[[^\]]*\])?\.version"
+    r"|!GetAtt (?P<getatt>[A-Za-z0-9]+)\.Version|!Sub \$\{(?P<sub>[A-Za-z0-9]+)\.Version\}")
+_PUBLISH = {
+    "terraform": "publish an `aws_bedrock_guardrail_version` and use its `version`",
+    "cloudformation": "publish an `AWS::Bedrock::GuardrailVersion` and use `!GetAtt <its logical id>.Version`",
+}
+
+
+def _version_source(resource: Resource, context: Context, path: str, expr: str) -> str:
+    """The native type of the resource whose version `expr` reads, or "" when not known."""
+    match = _VERSION_REFERENCE.fullmatch(expr)
+    if match is None:
+        return ""
+    if match.group("type"):
+        return match.group("type")
+    logical = match.group("getatt") or match.group("sub")
+    for target in context.targets(resource, name_of(resource, path)):
+        if target.address == logical:
+            return target.native_type
+    return ""
 
 
 def _guardrail_version_pinned(resource: Resource, context: Context) -> Iterable[Result]:
     path = "guardrail_configuration.guardrail_version"
+    name = name_of(resource, path)
     value = resource.get(path)
     if isinstance(value.raw, Unknown):
         expr = value.raw.expr.strip()
-        if value.raw.reason == "resource" and _DRAFT_REFERENCE.fullmatch(expr):
-            yield Result(Status.FAIL, f"`{path}` is `{expr}`, which is always \"DRAFT\": the working draft changes "
-                                      "under the agent with every edit to the guardrail; publish an "
-                                      "`aws_bedrock_guardrail_version` and use its `version`", path, value.span)
-        elif value.raw.reason == "resource" and _VERSION_REFERENCE.fullmatch(expr):
-            yield Result(Status.PASS, f"`{path}` is a published version", path, value.span)
+        source = _version_source(resource, context, path, expr) if value.raw.reason == "resource" else ""
+        if source in _DRAFT_TYPES:
+            publish = _PUBLISH.get(resource.framework, "use a published version")
+            yield Result(Status.FAIL, f"`{name}` is `{expr}`, which is always \"DRAFT\": the working draft changes "
+                                      f"under the agent with every edit to the guardrail; {publish}", path, value.span)
+        elif source in _PUBLISHED_TYPES:
+            yield Result(Status.PASS, f"`{name}` is a published version", path, value.span)
         else:
             yield unknown_result(resource, path, value)
     elif isinstance(value.raw, str) and value.raw.strip().upper() == "DRAFT":
-        yield Result(Status.FAIL, f"`{path}` is {shown(resource, path, value.raw)}: the working draft changes "
+        yield Result(Status.FAIL, f"`{name}` is {shown(resource, path, value.raw)}: the working draft changes "
                                   "under the agent with every edit to the guardrail; use a published version",
                      path, value.span)
     elif not value.absent:
-        yield Result(Status.PASS, f"`{path}` names a published version", path, value.span)
+        yield Result(Status.PASS, f"`{name}` names a published version", path, value.span)
     # absent: the agent has no guardrail version to judge (AIP201 reports a missing guardrail)
 
 
@@ -349,8 +626,9 @@ AGENT_GUARDRAIL_VERSION = Check(
     description=(
         "`DRAFT` is the guardrail's working copy: anyone who can edit the guardrail changes what "
         "protects the production agent at once, with no review and no way back to the previous "
-        "state. A numbered version is immutable; publish one (`aws_bedrock_guardrail_version`) "
-        "and point the agent at it."
+        "state. A numbered version is immutable; publish one (`aws_bedrock_guardrail_version`, "
+        "`AWS::Bedrock::GuardrailVersion`) and point the agent at its version. The `version` of "
+        "the guardrail itself (`!GetAtt Guardrail.Version`) is always the draft."
     ),
     remediation=set_attr("guardrail_configuration.guardrail_version", placeholder("guardrail_version")),
     fix_safety=Applicability.SUGGESTION,
@@ -415,6 +693,98 @@ AGENT_GUARDRAIL_VERSION = Check(
               type        = string
             }
         '''),
+        bad("cloudformation", _cfn_agent(cmk=True, guardrail='''          GuardrailConfiguration:
+            GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+            GuardrailVersion: DRAFT
+'''), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              AgentRoleArn:
+                Type: String
+              GuardrailVersion:
+                Type: String
+                Description: Guardrail version (asked for by an aiposture fix)
+            Resources:
+              SupportAgent:
+                Type: AWS::Bedrock::Agent
+                Properties:
+                  AgentName: support
+                  AgentResourceRoleArn: !Ref AgentRoleArn
+                  FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+                  Instruction: Answer questions about customer orders with the order lookup tools.
+                  CustomerEncryptionKeyArn: !GetAtt AgentKey.Arn
+                  GuardrailConfiguration:
+                    GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+                    GuardrailVersion: !Ref GuardrailVersion
+              AgentKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+              SupportGuardrail:
+                Type: AWS::Bedrock::Guardrail
+                Properties:
+                  Name: support
+                  BlockedInputMessaging: Sorry, I cannot help with that request.
+                  BlockedOutputsMessaging: Sorry, I cannot share that answer.
+                  ContentPolicyConfig:
+                    FiltersConfig:
+                      - Type: PROMPT_ATTACK
+                        InputStrength: HIGH
+                        OutputStrength: NONE
+              SupportGuardrailVersion:
+                Type: AWS::Bedrock::GuardrailVersion
+                Properties:
+                  GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+        '''),
+        # the guardrail's own Version attribute is its DRAFT (told apart from a GuardrailVersion's by type)
+        bad("cloudformation", _cfn_agent(cmk=True, guardrail='''          GuardrailConfiguration:
+            GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+            GuardrailVersion: !GetAtt SupportGuardrail.Version
+'''), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              AgentRoleArn:
+                Type: String
+              GuardrailVersion:
+                Type: String
+                Description: Guardrail version (asked for by an aiposture fix)
+            Resources:
+              SupportAgent:
+                Type: AWS::Bedrock::Agent
+                Properties:
+                  AgentName: support
+                  AgentResourceRoleArn: !Ref AgentRoleArn
+                  FoundationModel: anthropic.claude-3-5-sonnet-20240620-v1:0
+                  Instruction: Answer questions about customer orders with the order lookup tools.
+                  CustomerEncryptionKeyArn: !GetAtt AgentKey.Arn
+                  GuardrailConfiguration:
+                    GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+                    GuardrailVersion: !Ref GuardrailVersion
+              AgentKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+              SupportGuardrail:
+                Type: AWS::Bedrock::Guardrail
+                Properties:
+                  Name: support
+                  BlockedInputMessaging: Sorry, I cannot help with that request.
+                  BlockedOutputsMessaging: Sorry, I cannot share that answer.
+                  ContentPolicyConfig:
+                    FiltersConfig:
+                      - Type: PROMPT_ATTACK
+                        InputStrength: HIGH
+                        OutputStrength: NONE
+              SupportGuardrailVersion:
+                Type: AWS::Bedrock::GuardrailVersion
+                Properties:
+                  GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+        '''),
+        good("cloudformation", _cfn_agent(cmk=True)),
+        good("cloudformation", _cfn_agent(cmk=True, guardrail='''          GuardrailConfiguration:
+            GuardrailIdentifier: !GetAtt SupportGuardrail.GuardrailId
+            GuardrailVersion: "3"
+''')),
     ),
 )
 
@@ -467,14 +837,60 @@ def _guardrail(kms: str = _KMS, content: str = _CONTENT, sensitive: str = _SENSI
             .replace("{sensitive}", sensitive).replace("{grounding}", grounding))
 
 
+_CFN_GUARDRAIL = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Resources:
+      SupportGuardrail:
+        Type: AWS::Bedrock::Guardrail
+        Properties:
+          Name: support
+          BlockedInputMessaging: Sorry, I cannot help with that request.
+          BlockedOutputsMessaging: Sorry, I cannot share that answer.
+{kms}{content}{sensitive}{grounding}{key}'''
+_CFN_KMS = "          KmsKeyArn: !GetAtt GuardrailKey.Arn\n"
+_CFN_KEY = '''      GuardrailKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
+'''
+_CFN_CONTENT = '''          ContentPolicyConfig:
+            FiltersConfig:
+              - Type: HATE
+                InputStrength: HIGH
+                OutputStrength: HIGH
+              - Type: PROMPT_ATTACK
+                InputStrength: HIGH
+                OutputStrength: NONE
+'''
+_CFN_SENSITIVE = '''          SensitiveInformationPolicyConfig:
+            PiiEntitiesConfig:
+              - Type: EMAIL
+                Action: ANONYMIZE
+'''
+_CFN_GROUNDING = '''          ContextualGroundingPolicyConfig:
+            FiltersConfig:
+              - Type: GROUNDING
+                Threshold: 0.75
+'''
+
+
+def _cfn_guardrail(kms: bool = True, content: str = _CFN_CONTENT, sensitive: str = _CFN_SENSITIVE,
+                   grounding: str = _CFN_GROUNDING) -> str:
+    return (_CFN_GUARDRAIL.replace("{kms}", _CFN_KMS if kms else "").replace("{content}", content)
+            .replace("{sensitive}", sensitive).replace("{grounding}", grounding)
+            .replace("{key}", _CFN_KEY if kms else ""))
+
+
 def _prompt_attack_filter(resource: Resource, context: Context) -> Iterable[Result]:
-    policy = resource.get("content_policy_config")
+    policy_path = "content_policy_config"
+    policy = resource.get(policy_path)
+    policy_name = name_of(resource, policy_path)
     if isinstance(policy.raw, Unknown):
-        yield unknown_result(resource, "content_policy_config", policy)
+        yield unknown_result(resource, policy_path, policy)
         return
     if _empty(policy.raw):
-        yield Result(Status.FAIL, "`content_policy_config` is not set: the guardrail has no prompt attack filter",
-                     "content_policy_config", policy.span)
+        yield Result(Status.FAIL, f"`{policy_name}` is not set: the guardrail has no prompt attack filter",
+                     policy_path, policy.span)
         return
     filters_path = "content_policy_config.filters_config"
     filters = resource.get(filters_path)
@@ -482,10 +898,11 @@ def _prompt_attack_filter(resource: Resource, context: Context) -> Iterable[Resu
         yield unknown_result(resource, filters_path, filters)
         return
     unknown: Result | None = None
+    # every filter is looked at: the PROMPT_ATTACK one may be anywhere in the list
     for base, item in _blocks(filters, filters_path):
-        kind = resource.get(f"{base}.type")
+        type_path, type_name, kind = _field(resource, base, item, "type")
         if isinstance(item.raw, Unknown) or isinstance(kind.raw, Unknown):
-            unknown = unknown or unknown_result(resource, f"{base}.type", kind if kind.unknown else item)
+            unknown = unknown or _unknown_field(resource, type_path, type_name, kind if kind.unknown else item)
             continue
         if not isinstance(kind.raw, str) or kind.raw.upper() != "PROMPT_ATTACK":
             continue
@@ -494,33 +911,37 @@ def _prompt_attack_filter(resource: Resource, context: Context) -> Iterable[Resu
     if unknown is not None:
         yield unknown
     else:
-        yield Result(Status.FAIL, "`content_policy_config` has no `filters_config` of type \"PROMPT_ATTACK\": "
-                                  "jailbreaks and prompt injection are not screened", "content_policy_config", policy.span)
+        yield Result(Status.FAIL, f"`{policy_name}` has no `{name_of(resource, filters_path).rsplit('.', 1)[-1]}` "
+                                  "of type \"PROMPT_ATTACK\": jailbreaks and prompt injection are not screened",
+                     policy_path, _from_key(policy))
 
 
 def _judge_prompt_attack(resource: Resource, base: str, item: Value) -> Iterable[Result]:
     """The PROMPT_ATTACK filter found at `base`: HIGH on input, evaluated and blocking."""
-    strength = resource.get(f"{base}.input_strength")
-    enabled = resource.get(f"{base}.input_enabled")
-    action = resource.get(f"{base}.input_action")
-    for path, value in ((f"{base}.input_strength", strength), (f"{base}.input_enabled", enabled),
-                        (f"{base}.input_action", action)):
+    strength_path, strength_name, strength = _field(resource, base, item, "input_strength")
+    enabled_path, enabled_name, enabled = _field(resource, base, item, "input_enabled")
+    action_path, action_name, action = _field(resource, base, item, "input_action")
+    for path, name, value in ((strength_path, strength_name, strength), (enabled_path, enabled_name, enabled),
+                              (action_path, action_name, action)):
         if isinstance(value.raw, Unknown):
-            yield unknown_result(resource, path, value)
+            yield _unknown_field(resource, path, name, value)
             return
+    # the messages name the field alone: its filter is named by the message
+    strength_name, enabled_name, action_name = (n.rsplit(".", 1)[-1] for n in (strength_name, enabled_name,
+                                                                                action_name))
     if enabled.raw is False:
-        yield Result(Status.FAIL, "the PROMPT_ATTACK filter has `input_enabled = false`: prompts are not evaluated",
-                     f"{base}.input_enabled", enabled.span)
+        yield Result(Status.FAIL, f"the PROMPT_ATTACK filter has `{enabled_name}` set to "
+                                  "false: prompts are not evaluated", enabled_path, enabled.span)
     elif isinstance(action.raw, str) and action.raw.upper() == "NONE":
-        yield Result(Status.FAIL, "the PROMPT_ATTACK filter has `input_action = \"NONE\"`: attacks are detected "
-                                  "but not blocked", f"{base}.input_action", action.span)
+        yield Result(Status.FAIL, f"the PROMPT_ATTACK filter has `{action_name}` set to "
+                                  "\"NONE\": attacks are detected but not blocked", action_path, action.span)
     elif not isinstance(strength.raw, str) or strength.raw.upper() != "HIGH":
-        state = f"is {shown(resource, f'{base}.input_strength', strength.raw)}" if not strength.absent else "is not set"
-        yield Result(Status.FAIL, f"`input_strength` of the PROMPT_ATTACK filter {state}; it should be \"HIGH\"",
-                     f"{base}.input_strength", strength.span or item.span)
+        state = f"is {shown(resource, strength_path, strength.raw)}" if not strength.absent else "is not set"
+        yield Result(Status.FAIL, f"`{strength_name}` of the PROMPT_ATTACK filter {state}; it should be \"HIGH\"",
+                     strength_path, strength.span or item.span)
     else:
         # an absent input_enabled/input_action is the service default: evaluated and blocking
-        yield Result(Status.PASS, "the PROMPT_ATTACK filter blocks at HIGH strength", f"{base}.input_strength", strength.span)
+        yield Result(Status.PASS, "the PROMPT_ATTACK filter blocks at HIGH strength", strength_path, strength.span)
 
 
 GUARDRAIL_PROMPT_ATTACK = Check(
@@ -609,6 +1030,65 @@ GUARDRAIL_PROMPT_ATTACK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _cfn_guardrail(content='''          ContentPolicyConfig:
+            FiltersConfig:
+              - Type: HATE
+                InputStrength: HIGH
+                OutputStrength: HIGH
+              - Type: PROMPT_ATTACK
+                InputStrength: MEDIUM
+                OutputStrength: NONE
+''')),
+        bad("cloudformation", _cfn_guardrail(content='''          ContentPolicyConfig:
+            FiltersConfig:
+              - Type: HATE
+                InputStrength: HIGH
+                OutputStrength: HIGH
+''')),
+        bad("cloudformation", _cfn_guardrail(content="")),
+        good("cloudformation", _cfn_guardrail()),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "SupportGuardrail": {
+                  "Type": "AWS::Bedrock::Guardrail",
+                  "Properties": {
+                    "Name": "support",
+                    "BlockedInputMessaging": "Sorry, I cannot help with that request.",
+                    "BlockedOutputsMessaging": "Sorry, I cannot share that answer.",
+                    "ContentPolicyConfig": {
+                      "FiltersConfig": [
+                        {"Type": "PROMPT_ATTACK", "InputStrength": "HIGH", "InputEnabled": "false", "OutputStrength": "NONE"}
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "SupportGuardrail": {
+                  "Type": "AWS::Bedrock::Guardrail",
+                  "Properties": {
+                    "Name": "support",
+                    "BlockedInputMessaging": "Sorry, I cannot help with that request.",
+                    "BlockedOutputsMessaging": "Sorry, I cannot share that answer.",
+                    "ContentPolicyConfig": {
+                      "FiltersConfig": [
+                        {"Type": "VIOLENCE", "InputStrength": "HIGH", "OutputStrength": "HIGH"},
+                        {"Type": "PROMPT_ATTACK", "InputStrength": "HIGH", "InputEnabled": true,
+                         "InputAction": "BLOCK", "OutputStrength": "NONE"}
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -618,9 +1098,8 @@ GUARDRAIL_SENSITIVE_INFORMATION = Check(
     title="Bedrock guardrails filter sensitive information",
     severity=Severity.MEDIUM,
     kinds=(GUARDRAIL,),
-    rule=present("sensitive_information_policy_config",
-                 "`sensitive_information_policy_config` is not set: personal data in prompts and answers is "
-                 "neither blocked nor masked"),
+    rule=present_because("sensitive_information_policy_config",
+                         "personal data in prompts and answers is neither blocked nor masked"),
     description=(
         "Without a `sensitive_information_policy_config` the guardrail does not look for personal "
         "data (names, e-mail addresses, card and account numbers) or your own patterns, so a model "
@@ -634,6 +1113,8 @@ GUARDRAIL_SENSITIVE_INFORMATION = Check(
     examples=(
         bad("terraform", _guardrail(sensitive="")),
         good("terraform", _guardrail()),
+        bad("cloudformation", _cfn_guardrail(sensitive="")),
+        good("cloudformation", _cfn_guardrail()),
     ),
 )
 
@@ -645,9 +1126,8 @@ GUARDRAIL_CONTEXTUAL_GROUNDING = Check(
     # they protect the answer's integrity more than they stop an attacker.
     severity=Severity.LOW,
     kinds=(GUARDRAIL,),
-    rule=present("contextual_grounding_policy_config",
-                 "`contextual_grounding_policy_config` is not set: answers that are not supported by the "
-                 "retrieved sources are not blocked"),
+    rule=present_because("contextual_grounding_policy_config",
+                         "answers that are not supported by the retrieved sources are not blocked"),
     description=(
         "Contextual grounding checks compare each answer with the source passages it was given "
         "(a knowledge base, a tool result) and with the question, and block answers below your "
@@ -662,6 +1142,8 @@ GUARDRAIL_CONTEXTUAL_GROUNDING = Check(
     examples=(
         bad("terraform", _guardrail(grounding="")),
         good("terraform", _guardrail()),
+        bad("cloudformation", _cfn_guardrail(grounding="")),
+        good("cloudformation", _cfn_guardrail()),
     ),
 )
 
@@ -726,6 +1208,39 @@ GUARDRAIL_CMK = Check(
             }
         '''),
         good("terraform", _guardrail()),
+        bad("cloudformation", _cfn_guardrail(kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              SupportGuardrail:
+                Type: AWS::Bedrock::Guardrail
+                Properties:
+                  Name: support
+                  BlockedInputMessaging: Sorry, I cannot help with that request.
+                  BlockedOutputsMessaging: Sorry, I cannot share that answer.
+                  ContentPolicyConfig:
+                    FiltersConfig:
+                      - Type: HATE
+                        InputStrength: HIGH
+                        OutputStrength: HIGH
+                      - Type: PROMPT_ATTACK
+                        InputStrength: HIGH
+                        OutputStrength: NONE
+                  SensitiveInformationPolicyConfig:
+                    PiiEntitiesConfig:
+                      - Type: EMAIL
+                        Action: ANONYMIZE
+                  ContextualGroundingPolicyConfig:
+                    FiltersConfig:
+                      - Type: GROUNDING
+                        Threshold: 0.75
+                  KmsKeyArn: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", _cfn_guardrail()),
     ),
 )
 
@@ -751,6 +1266,40 @@ _MANAGED_KB_KMS = '''
           server_side_encryption_configuration {
             kms_key_arn = aws_kms_key.knowledge_base.arn
           }'''
+
+
+_CFN_KB = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      KnowledgeBaseRoleArn:
+        Type: String
+    Resources:
+      ManualsKnowledgeBase:
+        Type: AWS::Bedrock::KnowledgeBase
+        Properties:
+          Name: manuals
+          RoleArn: !Ref KnowledgeBaseRoleArn
+          KnowledgeBaseConfiguration:
+{configuration}'''
+_CFN_MANAGED_KB = '''            Type: MANAGED
+            ManagedKnowledgeBaseConfiguration:
+              EmbeddingModelType: MANAGED
+'''
+_CFN_MANAGED_KB_KMS = '''              ServerSideEncryptionConfiguration:
+                KmsKeyArn: !GetAtt KnowledgeBaseKey.Arn
+      KnowledgeBaseKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
+'''
+_CFN_VECTOR_KB = '''            Type: VECTOR
+            VectorKnowledgeBaseConfiguration:
+              EmbeddingModelArn: !Sub arn:${AWS::Partition}:bedrock:${AWS::Region}::foundation-model/amazon.titan-embed-text-v2:0
+          StorageConfiguration:
+            Type: S3_VECTORS
+            S3VectorsConfiguration:
+              IndexArn: !ImportValue manuals-vector-index-arn
+'''
 
 KNOWLEDGE_BASE_CMK = Check(
     id="AIP207",
@@ -821,6 +1370,29 @@ KNOWLEDGE_BASE_CMK = Check(
               }
             }
         '''),
+        bad("cloudformation", _CFN_KB.replace("{configuration}", _CFN_MANAGED_KB), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KnowledgeBaseRoleArn:
+                Type: String
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              ManualsKnowledgeBase:
+                Type: AWS::Bedrock::KnowledgeBase
+                Properties:
+                  Name: manuals
+                  RoleArn: !Ref KnowledgeBaseRoleArn
+                  KnowledgeBaseConfiguration:
+                    Type: MANAGED
+                    ManagedKnowledgeBaseConfiguration:
+                      EmbeddingModelType: MANAGED
+                      ServerSideEncryptionConfiguration:
+                        KmsKeyArn: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", _CFN_KB.replace("{configuration}", _CFN_MANAGED_KB + _CFN_MANAGED_KB_KMS)),
+        good("cloudformation", _CFN_KB.replace("{configuration}", _CFN_VECTOR_KB)),
     ),
 )
 
@@ -837,6 +1409,33 @@ _DATA_SOURCE = '''
         }
       }
 {kms}    }
+'''
+
+
+_CFN_DATA_SOURCE = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      KnowledgeBaseId:
+        Type: String
+      ManualsBucketArn:
+        Type: String
+    Resources:
+      ManualsDataSource:
+        Type: AWS::Bedrock::DataSource
+        Properties:
+          KnowledgeBaseId: !Ref KnowledgeBaseId
+          Name: manuals
+          DataSourceConfiguration:
+            Type: S3
+            S3Configuration:
+              BucketArn: !Ref ManualsBucketArn
+{kms}'''
+_CFN_DATA_SOURCE_KMS = '''          ServerSideEncryptionConfiguration:
+            KmsKeyArn: !GetAtt KnowledgeBaseKey.Arn
+      KnowledgeBaseKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
 '''
 
 DATA_SOURCE_CMK = Check(
@@ -943,6 +1542,97 @@ DATA_SOURCE_CMK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _CFN_DATA_SOURCE.replace("{kms}", ""), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KnowledgeBaseId:
+                Type: String
+              ManualsBucketArn:
+                Type: String
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              ManualsDataSource:
+                Type: AWS::Bedrock::DataSource
+                Properties:
+                  KnowledgeBaseId: !Ref KnowledgeBaseId
+                  Name: manuals
+                  DataSourceConfiguration:
+                    Type: S3
+                    S3Configuration:
+                      BucketArn: !Ref ManualsBucketArn
+                  ServerSideEncryptionConfiguration:
+                    KmsKeyArn: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", _CFN_DATA_SOURCE.replace("{kms}", _CFN_DATA_SOURCE_KMS)),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ManualsDataSource": {
+                  "Type": "AWS::Bedrock::DataSource",
+                  "Properties": {
+                    "KnowledgeBaseId": "KB12345678",
+                    "Name": "manuals",
+                    "DataSourceConfiguration": {
+                      "Type": "S3",
+                      "S3Configuration": {"BucketArn": "arn:aws:s3:::example-manuals"}
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ManualsDataSource": {
+                  "Type": "AWS::Bedrock::DataSource",
+                  "Properties": {
+                    "KnowledgeBaseId": "KB12345678",
+                    "Name": "manuals",
+                    "DataSourceConfiguration": {
+                      "Type": "S3",
+                      "S3Configuration": {"BucketArn": "arn:aws:s3:::example-manuals"}
+                    },
+                    "ServerSideEncryptionConfiguration": {
+                      "KmsKeyArn": {
+                        "Ref": "KmsKeyArn"
+                      }
+                    }
+                  }
+                }
+              },
+              "Parameters": {
+                "KmsKeyArn": {
+                  "Type": "String",
+                  "Description": "ARN of the KMS key (asked for by an aiposture fix)"
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ManualsDataSource": {
+                  "Type": "AWS::Bedrock::DataSource",
+                  "Properties": {
+                    "KnowledgeBaseId": "KB12345678",
+                    "Name": "manuals",
+                    "DataSourceConfiguration": {
+                      "Type": "S3",
+                      "S3Configuration": {"BucketArn": "arn:aws:s3:::example-manuals"}
+                    },
+                    "ServerSideEncryptionConfiguration": {
+                      "KmsKeyArn": {"Fn::ImportValue": "knowledge-base-key-arn"}
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 

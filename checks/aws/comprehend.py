@@ -1,14 +1,20 @@
-"""Comprehend checks (AIP25x): custom entity recognizers and document classifiers.
+"""Comprehend checks (AIP25x): custom entity recognizers, document classifiers and the flywheels
+that retrain them.
 
 Attribute names: terraform-provider-aws docs for aws_comprehend_entity_recognizer and
-aws_comprehend_document_classifier. Anchors: ../shared/research/anchor-checks.md section 1.
+aws_comprehend_document_classifier; CloudFormation property names from the resource schemas of
+AWS::Comprehend::EntityRecognizer, ::DocumentClassifier and ::Flywheel (a flywheel, CloudFormation
+only, keeps the same keys and VPC settings under `DataSecurityConfig`; the aliases are in
+analyzer/kinds.py). Anchors: ../shared/research/anchor-checks.md section 1.
 """
 from __future__ import annotations
 
 from analyzer.check import Applicability, Check, Severity, bad, good, placeholder, present, set_attr, when
+from checks.aws.bedrock import present_because
 
 ENTITY_RECOGNIZER = "aws.comprehend.entity_recognizer"
 DOCUMENT_CLASSIFIER = "aws.comprehend.document_classifier"
+FLYWHEEL = "aws.comprehend.flywheel"
 
 OWASP_ML = "owasp-ml"
 SECURITY_DOC = "https://docs.aws.amazon.com/comprehend/latest/dg/security.html"
@@ -79,6 +85,90 @@ _VARIABLE = '''
             }
 '''
 
+
+# --- CloudFormation -----------------------------------------------------------------------------
+
+_CFN_HEAD = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      ComprehendRoleArn:
+        Type: String
+      PrivateSubnetIds:
+        Type: List<AWS::EC2::Subnet::Id>
+      ComprehendSecurityGroupId:
+        Type: AWS::EC2::SecurityGroup::Id
+    Resources:
+'''
+_CFN_BODIES = {
+    "recognizer": '''      ProductsRecognizer:
+        Type: AWS::Comprehend::EntityRecognizer
+        Properties:
+          RecognizerName: products
+          DataAccessRoleArn: !Ref ComprehendRoleArn
+          LanguageCode: en
+          InputDataConfig:
+            EntityTypes:
+              - Type: PRODUCT
+            Documents:
+              S3Uri: s3://nlp-training/products/documents.txt
+            EntityList:
+              S3Uri: s3://nlp-training/products/entities.csv
+''',
+    "classifier": '''      TicketsClassifier:
+        Type: AWS::Comprehend::DocumentClassifier
+        Properties:
+          DocumentClassifierName: tickets
+          DataAccessRoleArn: !Ref ComprehendRoleArn
+          LanguageCode: en
+          InputDataConfig:
+            S3Uri: s3://nlp-training/tickets/train.csv
+''',
+    "flywheel": '''      TicketsFlywheel:
+        Type: AWS::Comprehend::Flywheel
+        Properties:
+          FlywheelName: tickets
+          DataAccessRoleArn: !Ref ComprehendRoleArn
+          DataLakeS3Uri: s3://nlp-flywheel/tickets/
+          ModelType: DOCUMENT_CLASSIFIER
+          TaskConfig:
+            LanguageCode: en
+            DocumentClassificationConfig:
+              Mode: MULTI_CLASS
+              Labels: [billing, outage, account]
+''',
+}
+_CFN_KEY = '''      ComprehendKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
+'''
+
+
+def _cfn(kind: str, model_kms: bool = True, volume_kms: bool = True, vpc: bool = True, output: str = "kms") -> str:
+    """A template with one `kind` ("recognizer", "classifier", "flywheel") and the settings asked
+    for; `output` (classifiers) is "kms", "plain" (no key) or "" (no OutputDataConfig)."""
+    settings = []
+    if model_kms:
+        settings.append("ModelKmsKeyId: !GetAtt ComprehendKey.Arn")
+    if volume_kms:
+        settings.append("VolumeKmsKeyId: !GetAtt ComprehendKey.Arn")
+    if kind == "classifier" and output:
+        settings.append("OutputDataConfig:\n  S3Uri: s3://nlp-training/tickets/output/"
+                        + ("\n  KmsKeyId: !GetAtt ComprehendKey.Arn" if output == "kms" else ""))
+    if vpc:
+        settings.append("VpcConfig:\n  SecurityGroupIds:\n    - !Ref ComprehendSecurityGroupId\n"
+                        "  Subnets: !Ref PrivateSubnetIds")
+    indent = " " * 10
+    text = _CFN_HEAD + _CFN_BODIES[kind]
+    if kind == "flywheel" and settings:
+        text += indent + "DataSecurityConfig:\n"
+        indent += "  "
+    for setting in settings:
+        text += "".join(indent + line + "\n" for line in setting.split("\n"))
+    if model_kms or volume_kms or kind == "classifier" and output == "kms":
+        text += _CFN_KEY
+    return text
+
 MODEL_CMK = Check(
     id="AIP250",
     name="comprehend-model-cmk",
@@ -86,13 +176,13 @@ MODEL_CMK = Check(
     # MEDIUM where Prisma rates checkov's check HIGH: the model is encrypted either way; a CMK adds
     # control and audit of who can use it, as for our other model-artifact checks.
     severity=Severity.MEDIUM,
-    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER),
+    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER, FLYWHEEL),
     rule=present("model_kms_key_id"),
     description=(
-        "A custom entity recognizer or document classifier is trained on your documents and "
-        "encodes what it learned from them. Without `model_kms_key_id` Comprehend encrypts the "
-        "trained model with a key AWS manages, so you cannot restrict who may use or copy it, "
-        "or revoke it, through a key policy."
+        "A custom entity recognizer or document classifier (or the flywheel that retrains one) "
+        "is trained on your documents and encodes what it learned from them. Without "
+        "`model_kms_key_id` Comprehend encrypts the trained model with a key AWS manages, so you "
+        "cannot restrict who may use or copy it, or revoke it, through a key policy."
     ),
     remediation=set_attr("model_kms_key_id", placeholder("kms_key_arn")),
     fix_safety=Applicability.SUGGESTION,
@@ -217,6 +307,178 @@ MODEL_CMK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _cfn("recognizer", model_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              ProductsRecognizer:
+                Type: AWS::Comprehend::EntityRecognizer
+                Properties:
+                  RecognizerName: products
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  LanguageCode: en
+                  InputDataConfig:
+                    EntityTypes:
+                      - Type: PRODUCT
+                    Documents:
+                      S3Uri: s3://nlp-training/products/documents.txt
+                    EntityList:
+                      S3Uri: s3://nlp-training/products/entities.csv
+                  VolumeKmsKeyId: !GetAtt ComprehendKey.Arn
+                  VpcConfig:
+                    SecurityGroupIds:
+                      - !Ref ComprehendSecurityGroupId
+                    Subnets: !Ref PrivateSubnetIds
+                  ModelKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("recognizer")),
+        bad("cloudformation", _cfn("classifier", model_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              TicketsClassifier:
+                Type: AWS::Comprehend::DocumentClassifier
+                Properties:
+                  DocumentClassifierName: tickets
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  LanguageCode: en
+                  InputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/train.csv
+                  VolumeKmsKeyId: !GetAtt ComprehendKey.Arn
+                  OutputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/output/
+                    KmsKeyId: !GetAtt ComprehendKey.Arn
+                  VpcConfig:
+                    SecurityGroupIds:
+                      - !Ref ComprehendSecurityGroupId
+                    Subnets: !Ref PrivateSubnetIds
+                  ModelKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("classifier")),
+        bad("cloudformation", _cfn("flywheel", model_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              TicketsFlywheel:
+                Type: AWS::Comprehend::Flywheel
+                Properties:
+                  FlywheelName: tickets
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  DataLakeS3Uri: s3://nlp-flywheel/tickets/
+                  ModelType: DOCUMENT_CLASSIFIER
+                  TaskConfig:
+                    LanguageCode: en
+                    DocumentClassificationConfig:
+                      Mode: MULTI_CLASS
+                      Labels: [billing, outage, account]
+                  DataSecurityConfig:
+                    VolumeKmsKeyId: !GetAtt ComprehendKey.Arn
+                    VpcConfig:
+                      SecurityGroupIds:
+                        - !Ref ComprehendSecurityGroupId
+                      Subnets: !Ref PrivateSubnetIds
+                    ModelKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("flywheel")),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "TicketsClassifier": {
+                  "Type": "AWS::Comprehend::DocumentClassifier",
+                  "Properties": {
+                    "DocumentClassifierName": "tickets",
+                    "DataAccessRoleArn": "arn:aws:iam::111122223333:role/comprehend-training",
+                    "LanguageCode": "en",
+                    "InputDataConfig": {"S3Uri": "s3://nlp-training/tickets/train.csv"},
+                    "VolumeKmsKeyId": {"Fn::ImportValue": "comprehend-key-arn"}
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "TicketsClassifier": {
+                  "Type": "AWS::Comprehend::DocumentClassifier",
+                  "Properties": {
+                    "DocumentClassifierName": "tickets",
+                    "DataAccessRoleArn": "arn:aws:iam::111122223333:role/comprehend-training",
+                    "LanguageCode": "en",
+                    "InputDataConfig": {"S3Uri": "s3://nlp-training/tickets/train.csv"},
+                    "VolumeKmsKeyId": {"Fn::ImportValue": "comprehend-key-arn"},
+                    "ModelKmsKeyId": {
+                      "Ref": "KmsKeyArn"
+                    }
+                  }
+                }
+              },
+              "Parameters": {
+                "KmsKeyArn": {
+                  "Type": "String",
+                  "Description": "ARN of the KMS key (asked for by an aiposture fix)"
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "TicketsClassifier": {
+                  "Type": "AWS::Comprehend::DocumentClassifier",
+                  "Properties": {
+                    "DocumentClassifierName": "tickets",
+                    "DataAccessRoleArn": "arn:aws:iam::111122223333:role/comprehend-training",
+                    "LanguageCode": "en",
+                    "InputDataConfig": {"S3Uri": "s3://nlp-training/tickets/train.csv"},
+                    "ModelKmsKeyId": {"Fn::ImportValue": "comprehend-key-arn"},
+                    "VolumeKmsKeyId": {"Fn::ImportValue": "comprehend-key-arn"}
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -227,7 +489,7 @@ VOLUME_CMK = Check(
     # LOW where Prisma rates checkov's check HIGH: the volume lives only while the model trains,
     # as for our SageMaker job-volume check (AIP115).
     severity=Severity.LOW,
-    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER),
+    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER, FLYWHEEL),
     rule=present("volume_kms_key_id"),
     description=(
         "While a custom model trains, Comprehend copies your training documents to the storage "
@@ -294,6 +556,118 @@ VOLUME_CMK = Check(
             }
         ''' + _VARIABLE),
         good("terraform", _classifier()),
+        bad("cloudformation", _cfn("recognizer", volume_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              ProductsRecognizer:
+                Type: AWS::Comprehend::EntityRecognizer
+                Properties:
+                  RecognizerName: products
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  LanguageCode: en
+                  InputDataConfig:
+                    EntityTypes:
+                      - Type: PRODUCT
+                    Documents:
+                      S3Uri: s3://nlp-training/products/documents.txt
+                    EntityList:
+                      S3Uri: s3://nlp-training/products/entities.csv
+                  ModelKmsKeyId: !GetAtt ComprehendKey.Arn
+                  VpcConfig:
+                    SecurityGroupIds:
+                      - !Ref ComprehendSecurityGroupId
+                    Subnets: !Ref PrivateSubnetIds
+                  VolumeKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("recognizer")),
+        bad("cloudformation", _cfn("classifier", volume_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              TicketsClassifier:
+                Type: AWS::Comprehend::DocumentClassifier
+                Properties:
+                  DocumentClassifierName: tickets
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  LanguageCode: en
+                  InputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/train.csv
+                  ModelKmsKeyId: !GetAtt ComprehendKey.Arn
+                  OutputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/output/
+                    KmsKeyId: !GetAtt ComprehendKey.Arn
+                  VpcConfig:
+                    SecurityGroupIds:
+                      - !Ref ComprehendSecurityGroupId
+                    Subnets: !Ref PrivateSubnetIds
+                  VolumeKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("classifier")),
+        bad("cloudformation", _cfn("flywheel", volume_kms=False), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              TicketsFlywheel:
+                Type: AWS::Comprehend::Flywheel
+                Properties:
+                  FlywheelName: tickets
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  DataLakeS3Uri: s3://nlp-flywheel/tickets/
+                  ModelType: DOCUMENT_CLASSIFIER
+                  TaskConfig:
+                    LanguageCode: en
+                    DocumentClassificationConfig:
+                      Mode: MULTI_CLASS
+                      Labels: [billing, outage, account]
+                  DataSecurityConfig:
+                    ModelKmsKeyId: !GetAtt ComprehendKey.Arn
+                    VpcConfig:
+                      SecurityGroupIds:
+                        - !Ref ComprehendSecurityGroupId
+                      Subnets: !Ref PrivateSubnetIds
+                    VolumeKmsKeyId: !Ref KmsKeyArn
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("flywheel")),
     ),
 )
 
@@ -304,8 +678,8 @@ VPC = Check(
     # LOW: the training containers are Comprehend's own, not your code, so the exposure is the
     # path to your data rather than an exfiltration channel.
     severity=Severity.LOW,
-    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER),
-    rule=present("vpc_config", "`vpc_config` is not set: training reads your documents outside your VPC"),
+    kinds=(ENTITY_RECOGNIZER, DOCUMENT_CLASSIFIER, FLYWHEEL),
+    rule=present_because("vpc_config", "training reads your documents outside your VPC"),
     description=(
         "Without `vpc_config`, Comprehend reads the training data from S3 over its own network, "
         "so bucket policies that only admit your VPC endpoints cannot apply and the traffic does "
@@ -320,6 +694,12 @@ VPC = Check(
         good("terraform", _recognizer()),
         bad("terraform", _classifier(vpc="")),
         good("terraform", _classifier()),
+        bad("cloudformation", _cfn("recognizer", vpc=False)),
+        good("cloudformation", _cfn("recognizer")),
+        bad("cloudformation", _cfn("classifier", vpc=False)),
+        good("cloudformation", _cfn("classifier")),
+        bad("cloudformation", _cfn("flywheel", model_kms=False, volume_kms=False, vpc=False)),
+        good("cloudformation", _cfn("flywheel")),
     ),
 )
 
@@ -372,6 +752,43 @@ CLASSIFIER_OUTPUT_CMK = Check(
         ''' + _VARIABLE),
         good("terraform", _classifier()),
         good("terraform", _classifier(output="")),
+        bad("cloudformation", _cfn("classifier", output="plain"), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              ComprehendRoleArn:
+                Type: String
+              PrivateSubnetIds:
+                Type: List<AWS::EC2::Subnet::Id>
+              ComprehendSecurityGroupId:
+                Type: AWS::EC2::SecurityGroup::Id
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              TicketsClassifier:
+                Type: AWS::Comprehend::DocumentClassifier
+                Properties:
+                  DocumentClassifierName: tickets
+                  DataAccessRoleArn: !Ref ComprehendRoleArn
+                  LanguageCode: en
+                  InputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/train.csv
+                  ModelKmsKeyId: !GetAtt ComprehendKey.Arn
+                  VolumeKmsKeyId: !GetAtt ComprehendKey.Arn
+                  OutputDataConfig:
+                    S3Uri: s3://nlp-training/tickets/output/
+                    KmsKeyId: !Ref KmsKeyArn
+                  VpcConfig:
+                    SecurityGroupIds:
+                      - !Ref ComprehendSecurityGroupId
+                    Subnets: !Ref PrivateSubnetIds
+              ComprehendKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+        '''),
+        good("cloudformation", _cfn("classifier")),
+        good("cloudformation", _cfn("classifier", output="")),
     ),
 )
 

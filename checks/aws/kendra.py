@@ -1,6 +1,7 @@
 """Kendra checks (AIP25x, with Comprehend): the enterprise search indexes that RAG applications query.
 
-Attribute names: terraform-provider-aws docs for aws_kendra_index. Anchors:
+Attribute names: terraform-provider-aws docs for aws_kendra_index; CloudFormation property names
+from the AWS::Kendra::Index resource schema (the aliases are in analyzer/kinds.py). Anchors:
 ../shared/research/anchor-checks.md section 1.
 """
 from __future__ import annotations
@@ -15,6 +16,27 @@ _INDEX = '''
       edition  = "ENTERPRISE_EDITION"
       role_arn = aws_iam_role.kendra.arn
 {sse}    }
+'''
+
+_CFN_INDEX = '''
+    AWSTemplateFormatVersion: "2010-09-09"
+    Parameters:
+      KendraRoleArn:
+        Type: String
+    Resources:
+      IntranetIndex:
+        Type: AWS::Kendra::Index
+        Properties:
+          Name: intranet
+          Edition: ENTERPRISE_EDITION
+          RoleArn: !Ref KendraRoleArn
+{sse}'''
+_CFN_SSE = '''          ServerSideEncryptionConfiguration:
+            KmsKeyId: !GetAtt SearchKey.Arn
+      SearchKey:
+        Type: AWS::KMS::Key
+        Properties:
+          EnableKeyRotation: true
 '''
 
 INDEX_CMK = Check(
@@ -111,6 +133,78 @@ INDEX_CMK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", _CFN_INDEX.replace("{sse}", ""), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KendraRoleArn:
+                Type: String
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              IntranetIndex:
+                Type: AWS::Kendra::Index
+                Properties:
+                  Name: intranet
+                  Edition: ENTERPRISE_EDITION
+                  RoleArn: !Ref KendraRoleArn
+                  ServerSideEncryptionConfiguration:
+                    KmsKeyId: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", _CFN_INDEX.replace("{sse}", _CFN_SSE)),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "IntranetIndex": {
+                  "Type": "AWS::Kendra::Index",
+                  "Properties": {
+                    "Name": "intranet",
+                    "Edition": "ENTERPRISE_EDITION",
+                    "RoleArn": "arn:aws:iam::111122223333:role/kendra-index",
+                    "ServerSideEncryptionConfiguration": {}
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "IntranetIndex": {
+                  "Type": "AWS::Kendra::Index",
+                  "Properties": {
+                    "Name": "intranet",
+                    "Edition": "ENTERPRISE_EDITION",
+                    "RoleArn": "arn:aws:iam::111122223333:role/kendra-index",
+                    "ServerSideEncryptionConfiguration": {"KmsKeyId": {"Ref": "KmsKeyArn"}}
+                  }
+                }
+              },
+              "Parameters": {
+                "KmsKeyArn": {
+                  "Type": "String",
+                  "Description": "ARN of the KMS key (asked for by an aiposture fix)"
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "IntranetIndex": {
+                  "Type": "AWS::Kendra::Index",
+                  "Properties": {
+                    "Name": "intranet",
+                    "Edition": "ENTERPRISE_EDITION",
+                    "RoleArn": "arn:aws:iam::111122223333:role/kendra-index",
+                    "ServerSideEncryptionConfiguration": {"KmsKeyId": {"Fn::ImportValue": "search-key-arn"}}
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 

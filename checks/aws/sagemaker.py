@@ -1,7 +1,11 @@
-"""SageMaker checks (AIP1xx).
+"""SageMaker checks (AIP1xx), on Terraform and CloudFormation.
 
 Sources for the provider defaults: ../shared/research/defaults.md section 1 (recorded as data in
-analyzer/kinds.py). Anchors: ../shared/research/anchor-checks.md section 1.
+analyzer/kinds.py, with the CloudFormation property names). Anchors:
+../shared/research/anchor-checks.md section 1. CloudFormation also has model bias and model
+explainability job definitions and monitoring schedules that define their job inline (no
+Terraform resource): the monitoring job checks AIP114-AIP117 cover them. Flow definitions
+(AIP118) have no CloudFormation resource type.
 """
 from __future__ import annotations
 
@@ -22,6 +26,7 @@ from analyzer.check import (
     bad,
     equals,
     good,
+    name_of,
     placeholder,
     present,
     set_attr,
@@ -29,7 +34,7 @@ from analyzer.check import (
     unknown_result,
     when,
 )
-from analyzer.model import Resource, Unknown
+from analyzer.model import Resource, Unknown, lookup
 
 NOTEBOOK = "aws.sagemaker.notebook_instance"
 DOMAIN = "aws.sagemaker.domain"
@@ -37,6 +42,9 @@ ENDPOINT_CONFIG = "aws.sagemaker.endpoint_configuration"
 MODEL = "aws.sagemaker.model"
 DATA_QUALITY_JOB = "aws.sagemaker.data_quality_job_definition"
 MODEL_QUALITY_JOB = "aws.sagemaker.model_quality_job_definition"
+MODEL_BIAS_JOB = "aws.sagemaker.model_bias_job_definition"  # CloudFormation only
+MODEL_EXPLAINABILITY_JOB = "aws.sagemaker.model_explainability_job_definition"  # CloudFormation only
+MONITORING_SCHEDULE = "aws.sagemaker.monitoring_schedule"  # CloudFormation only: its inline job definition
 FLOW_DEFINITION = "aws.sagemaker.flow_definition"
 FEATURE_GROUP = "aws.sagemaker.feature_group"
 NOTEBOOK_LIFECYCLE = "aws.sagemaker.notebook_lifecycle_configuration"
@@ -46,6 +54,15 @@ SH_DOC = "https://docs.aws.amazon.com/securityhub/latest/userguide/sagemaker-con
 OWASP_ML = "owasp-ml"
 SECURITY_HUB = "aws-securityhub"
 CWE = "cwe"
+
+
+def _present(path: str, consequence: str):
+    """`present`, with a failure message that names the attribute as the file writes it."""
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        return present(path, f"`{name_of(resource, path)}` is not set: {consequence}")(resource, context)
+
+    return rule
 
 
 # --- notebook instances -------------------------------------------------------------------------
@@ -60,7 +77,8 @@ NOTEBOOK_DIRECT_INTERNET = Check(
     description=(
         "A notebook instance with direct internet access reaches the internet through a network "
         "interface SageMaker manages, outside your VPC's controls, so data and credentials can be "
-        "sent anywhere. AWS enables it when `direct_internet_access` is not set: an absent "
+        "sent anywhere. AWS enables it when `direct_internet_access` (CloudFormation "
+        "`DirectInternetAccess`) is not set: an absent "
         "attribute is a finding (checkov and KICS pass it). Set it to \"Disabled\" and give the "
         "notebook a subnet whose routes and endpoints you control."
     ),
@@ -156,6 +174,119 @@ NOTEBOOK_DIRECT_INTERNET = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: research
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: subnet-0a1b2c3d4e5f60718
+                  SecurityGroupIds:
+                    - sg-0123456789abcdef0
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: research
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: subnet-0a1b2c3d4e5f60718
+                  SecurityGroupIds:
+                    - sg-0123456789abcdef0
+                  DirectInternetAccess: Disabled
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: research
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: subnet-0a1b2c3d4e5f60718
+                  DirectInternetAccess: Enabled # needed for pip installs
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: research
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: subnet-0a1b2c3d4e5f60718
+                  DirectInternetAccess: Disabled # needed for pip installs
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "NotebookInstanceName": "research",
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook",
+                    "SubnetId": "subnet-0a1b2c3d4e5f60718",
+                    "DirectInternetAccess": "Enabled"
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "NotebookInstanceName": "research",
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook",
+                    "SubnetId": "subnet-0a1b2c3d4e5f60718",
+                    "DirectInternetAccess": "Disabled"
+                  }
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: research
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: subnet-0a1b2c3d4e5f60718
+                  SecurityGroupIds:
+                    - sg-0123456789abcdef0
+                  DirectInternetAccess: Disabled
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "NotebookInstanceName": "research",
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook",
+                    "SubnetId": "subnet-0a1b2c3d4e5f60718",
+                    "DirectInternetAccess": "Disabled"
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -214,6 +345,53 @@ NOTEBOOK_ROOT_ACCESS = Check(
               root_access   = "Disabled"
             }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  RootAccess: Disabled
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  RootAccess: "Enabled"
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  RootAccess: "Disabled"
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  RootAccess: Disabled
+        '''),
     ),
 )
 
@@ -223,7 +401,7 @@ NOTEBOOK_IN_VPC = Check(
     title="SageMaker notebook instances run in a subnet of your VPC",
     severity=Severity.HIGH,
     kinds=(NOTEBOOK,),
-    rule=present("subnet_id", "`subnet_id` is not set: the notebook is not attached to your VPC"),
+    rule=_present("subnet_id", "the notebook is not attached to your VPC"),
     description=(
         "Without `subnet_id` the notebook is not attached to your VPC: security groups, network "
         "ACLs, VPC endpoints and flow logs do not apply to it, and it can only reach the network "
@@ -264,6 +442,41 @@ NOTEBOOK_IN_VPC = Check(
               security_groups = [aws_security_group.notebook.id]
             }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              SubnetId:
+                Type: String
+                Description: ID of the subnet (asked for by an aiposture fix)
+
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: !Ref SubnetId
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  SubnetId: !ImportValue ml-network-PrivateSubnetA
+                  SecurityGroupIds:
+                    - !ImportValue ml-network-NotebookSecurityGroup
+        '''),
     ),
 )
 
@@ -284,6 +497,7 @@ NOTEBOOK_CMK = Check(
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/encryption-at-rest-nbi.html",),
     compliance={OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_22", "checkov CKV_AWS_187 (CloudFormation)",
+             "KICS 709e6da6-fa1f-44cc-8f17-7f25f96dadbe (CloudFormation)",
              "KICS f3674e0c-f6be-43fa-b71c-bf346d1aed99", "cdk-nag SageMakerNotebookInstanceKMSKeyConfigured"),
     examples=(
         bad("terraform", '''
@@ -333,6 +547,137 @@ NOTEBOOK_CMK = Check(
               kms_key_id    = aws_kms_key.sagemaker.arn
             }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  KmsKeyId: !Ref KmsKeyArn
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              Environment:
+                Type: String
+                AllowedValues: [dev, prod]
+                Default: dev
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: !Sub research-${Environment}
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  KmsKeyId: ""
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              Environment:
+                Type: String
+                AllowedValues: [dev, prod]
+                Default: dev
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  NotebookInstanceName: !Sub research-${Environment}
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  KmsKeyId: !Ref KmsKeyArn
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook"
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook",
+                    "KmsKeyId": {
+                      "Ref": "KmsKeyArn"
+                    }
+                  }
+                }
+              },
+              "Parameters": {
+                "KmsKeyArn": {
+                  "Type": "String",
+                  "Description": "ARN of the KMS key (asked for by an aiposture fix)"
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              NotebookKey:
+                Type: AWS::KMS::Key
+                Properties:
+                  EnableKeyRotation: true
+                  KeyPolicy:
+                    Version: "2012-10-17"
+                    Statement:
+                      - Sid: AccountAdministration
+                        Effect: Allow
+                        Principal:
+                          AWS: !Sub "arn:${AWS::Partition}:iam::${AWS::AccountId}:root"
+                        Action: "kms:*"
+                        Resource: "*"
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  KmsKeyId: !GetAtt NotebookKey.Arn
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchNotebook": {
+                  "Type": "AWS::SageMaker::NotebookInstance",
+                  "Properties": {
+                    "InstanceType": "ml.t3.medium",
+                    "RoleArn": "arn:aws:iam::123456789012:role/sagemaker-notebook",
+                    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -419,6 +764,67 @@ NOTEBOOK_IMDSV2 = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  InstanceMetadataServiceConfiguration:
+                    MinimumInstanceMetadataServiceVersion: '2'
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  InstanceMetadataServiceConfiguration:
+                    MinimumInstanceMetadataServiceVersion: 1
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  InstanceMetadataServiceConfiguration:
+                    MinimumInstanceMetadataServiceVersion: '2'
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  InstanceMetadataServiceConfiguration:
+                    MinimumInstanceMetadataServiceVersion: "2"
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  InstanceMetadataServiceConfiguration: {MinimumInstanceMetadataServiceVersion: 2}
+        '''),
     ),
 )
 
@@ -432,8 +838,9 @@ def _supported_platform(resource: Resource, context: Context) -> Iterable[Result
     if isinstance(value.raw, Unknown):
         yield unknown_result(resource, path, value)
     elif isinstance(value.raw, str) and _UNSUPPORTED_PLATFORM.match(value.raw):
-        yield Result(Status.FAIL, f"`{path}` is {shown(resource, path, value.raw)}, an Amazon Linux platform that no longer gets "
-                                  "security updates; use \"notebook-al2023-v1\"", path, value.span)
+        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is {shown(resource, path, value.raw)}, an Amazon Linux "
+                                  "platform that no longer gets security updates; use \"notebook-al2023-v1\"",
+                     path, value.span)
     else:
         # absent: SageMaker picks its current default platform (Amazon Linux 2023 today)
         yield Result(Status.PASS, f"`{path}` is a supported platform", path, value.span)
@@ -485,6 +892,44 @@ NOTEBOOK_SUPPORTED_PLATFORM = Check(
               role_arn      = aws_iam_role.sagemaker.arn
               instance_type = "ml.t3.medium"
             }
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  PlatformIdentifier: notebook-al2-v3
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  PlatformIdentifier: notebook-al2023-v1
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
+                  PlatformIdentifier: notebook-al2023-v1
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchNotebook:
+                Type: AWS::SageMaker::NotebookInstance
+                Properties:
+                  InstanceType: ml.t3.medium
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-notebook
         '''),
     ),
 )
@@ -567,6 +1012,151 @@ DOMAIN_VPC_ONLY = Check(
       }
     }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+                    SecurityGroups:
+                      - sg-0123456789abcdef0
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+                    SecurityGroups:
+                      - sg-0123456789abcdef0
+                  AppNetworkAccessType: VpcOnly
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  AppNetworkAccessType: PublicInternetOnly
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  AppNetworkAccessType: VpcOnly
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  AppNetworkAccessType: VpcOnly
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+                    SecurityGroups:
+                      - sg-0123456789abcdef0
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "StudioDomain": {
+                  "Type": "AWS::SageMaker::Domain",
+                  "Properties": {
+                    "DomainName": "studio",
+                    "AuthMode": "IAM",
+                    "VpcId": "vpc-0a1b2c3d4e5f60718",
+                    "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+                    "AppNetworkAccessType": "PublicInternetOnly",
+                    "DefaultUserSettings": {
+                      "ExecutionRole": "arn:aws:iam::123456789012:role/sagemaker-studio",
+                      "SecurityGroups": ["sg-0123456789abcdef0"]
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "StudioDomain": {
+                  "Type": "AWS::SageMaker::Domain",
+                  "Properties": {
+                    "DomainName": "studio",
+                    "AuthMode": "IAM",
+                    "VpcId": "vpc-0a1b2c3d4e5f60718",
+                    "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+                    "AppNetworkAccessType": "VpcOnly",
+                    "DefaultUserSettings": {
+                      "ExecutionRole": "arn:aws:iam::123456789012:role/sagemaker-studio",
+                      "SecurityGroups": ["sg-0123456789abcdef0"]
+                    }
+                  }
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "StudioDomain": {
+                  "Type": "AWS::SageMaker::Domain",
+                  "Properties": {
+                    "DomainName": "studio",
+                    "AuthMode": "IAM",
+                    "VpcId": "vpc-0a1b2c3d4e5f60718",
+                    "SubnetIds": ["subnet-0a1b2c3d4e5f60718", "subnet-0f1e2d3c4b5a69788"],
+                    "AppNetworkAccessType": "VpcOnly",
+                    "DefaultUserSettings": {
+                      "ExecutionRole": "arn:aws:iam::123456789012:role/sagemaker-studio",
+                      "SecurityGroups": ["sg-0123456789abcdef0"]
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -619,6 +1209,57 @@ DOMAIN_CMK = Check(
       }
     }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+                  KmsKeyId: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              StudioDomain:
+                Type: AWS::SageMaker::Domain
+                Properties:
+                  DomainName: studio
+                  AuthMode: IAM
+                  VpcId: vpc-0a1b2c3d4e5f60718
+                  SubnetIds:
+                    - subnet-0a1b2c3d4e5f60718
+                    - subnet-0f1e2d3c4b5a69788
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  DefaultUserSettings:
+                    ExecutionRole: arn:aws:iam::123456789012:role/sagemaker-studio
+        '''),
     ),
 )
 
@@ -642,6 +1283,7 @@ ENDPOINT_CONFIG_CMK = Check(
     references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_CreateEndpointConfig.html",),
     compliance={OWASP_ML: ("ML02",)},
     anchors=("checkov CKV_AWS_98 (Terraform only)", "KICS 58b35504-0287-4154-bf69-02c0573deab8",
+             "KICS 44034eda-1c3f-486a-831d-e09a7dd94354 (CloudFormation)",
              "cdk-nag SageMakerEndpointConfigurationKMSKeyConfigured"),
     examples=(
         bad("terraform", '''
@@ -685,6 +1327,54 @@ ENDPOINT_CONFIG_CMK = Check(
                 instance_type          = "ml.g5.xlarge"
               }
             }
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+                  KmsKeyId: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
         '''),
     ),
 )
@@ -795,6 +1485,92 @@ ENDPOINT_DATA_CAPTURE_CMK = Check(
               }
             }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+                  DataCaptureConfig:
+                    EnableCapture: true
+                    InitialSamplingPercentage: 100
+                    CaptureOptions:
+                      - CaptureMode: Input
+                      - CaptureMode: Output
+                    DestinationS3Uri: s3://chat-captures/endpoint
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+                  DataCaptureConfig:
+                    EnableCapture: true
+                    InitialSamplingPercentage: 100
+                    CaptureOptions:
+                      - CaptureMode: Input
+                      - CaptureMode: Output
+                    DestinationS3Uri: s3://chat-captures/endpoint
+                    KmsKeyId: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+                  DataCaptureConfig:
+                    InitialSamplingPercentage: 100
+                    CaptureOptions:
+                      - CaptureMode: Input
+                      - CaptureMode: Output
+                    DestinationS3Uri: s3://chat-captures/endpoint
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+        '''),
     ),
 )
 
@@ -805,19 +1581,31 @@ def _multi_instance_variants(resource: Resource, context: Context) -> Iterable[R
     if isinstance(variants.raw, Unknown):
         yield unknown_result(resource, path, variants)
         return
+    # a variant's own attributes, as this framework writes them (Terraform blocks, CloudFormation list items)
+    count_name = name_of(resource, f"{path}.initial_instance_count").rsplit(".", 1)[-1]
+    serverless_name = name_of(resource, f"{path}.serverless_config").rsplit(".", 1)[-1]
     for index, variant in enumerate(variants.raw if isinstance(variants.raw, list) else []):
-        if not isinstance(variant.raw, dict) or "serverless_config" in variant.raw:
-            continue  # serverless variants have no instances to count
         count_path = f"{path}.{index}.initial_instance_count"
-        count = resource.get(count_path)
-        if isinstance(count.raw, Unknown):
-            yield unknown_result(resource, count_path, count)
-        elif isinstance(count.raw, (int, float)) and not isinstance(count.raw, bool) and count.raw > 1:
+        where = f"production variant #{index + 1}"
+        if isinstance(variant.raw, Unknown):
+            yield Result(Status.UNKNOWN, f"{where} is `{variant.raw.expr}`, which cannot be resolved before deployment",
+                         f"{path}.{index}", variant.span)
+            continue
+        if not isinstance(variant.raw, dict) or serverless_name in variant.raw:
+            continue  # serverless variants have no instances to count
+        count = lookup(variant.raw, count_name)
+        raw = count.raw
+        if isinstance(raw, str) and raw.strip().isdigit():
+            raw = int(raw)  # CloudFormation takes "2" for an integer
+        if isinstance(raw, Unknown):
+            yield Result(Status.UNKNOWN, f"`{count_name}` of {where} is `{raw.expr}`, which cannot be resolved "
+                                         "before deployment", count_path, count.span)
+        elif isinstance(raw, (int, float)) and not isinstance(raw, bool) and raw > 1:
             yield Result(Status.PASS, "the variant runs on more than one instance", count_path, count.span)
         else:
-            shown = count.raw if count.raw is not None else "not set"
-            yield Result(Status.FAIL, f"production variant #{index + 1} has `initial_instance_count` {shown}: one "
-                                      "instance is a single point of failure", count_path, count.span or variant.span)
+            value = shown(resource, count_path, raw) if raw is not None else "not set"
+            yield Result(Status.FAIL, f"{where} has `{count_name}` {value}: one instance is a single point of failure",
+                         count_path, count.span or variant.span)
 
 
 ENDPOINT_MULTI_INSTANCE = Check(
@@ -873,6 +1661,92 @@ ENDPOINT_MULTI_INSTANCE = Check(
               }
             }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 1
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ChatEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  EndpointConfigName: chat
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: chat
+                      InitialInstanceCount: 2
+                      InstanceType: ml.g5.xlarge
+                      InitialVariantWeight: 1.0
+                    - VariantName: serverless-canary
+                      ModelName: chat
+                      InitialVariantWeight: 0.1
+                      ServerlessConfig:
+                        MaxConcurrency: 5
+                        MemorySizeInMB: 4096
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ChatEndpointConfig": {
+                  "Type": "AWS::SageMaker::EndpointConfig",
+                  "Properties": {
+                    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                    "ProductionVariants": [
+                      {
+                        "VariantName": "primary",
+                        "ModelName": "chat",
+                        "InitialInstanceCount": 2,
+                        "InstanceType": "ml.g5.xlarge",
+                        "InitialVariantWeight": 0.9
+                      },
+                      {
+                        "VariantName": "candidate",
+                        "ModelName": "chat-candidate",
+                        "InitialInstanceCount": 1,
+                        "InstanceType": "ml.g5.xlarge",
+                        "InitialVariantWeight": 0.1
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ChatEndpointConfig": {
+                  "Type": "AWS::SageMaker::EndpointConfig",
+                  "Properties": {
+                    "KmsKeyId": "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab",
+                    "ProductionVariants": [
+                      {
+                        "VariantName": "primary",
+                        "ModelName": "chat",
+                        "InitialInstanceCount": 3,
+                        "InstanceType": "ml.g5.xlarge"
+                      }
+                    ]
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -886,6 +1760,18 @@ _MODEL_HEAD = '''
         model_data_url = "s3://models/classifier/model.tar.gz"
       }
 '''
+
+# A model in pipeline code (SageMaker Python SDK): the same CreateModel request.
+_SDK_MODEL = '''
+    from sagemaker.model import Model
+
+    model = Model(
+        image_uri="111122223333.dkr.ecr.us-east-1.amazonaws.com/inference:1",
+        model_data="s3://models/chat/model.tar.gz",
+        role="arn:aws:iam::111122223333:role/ml-inference",
+    )
+'''
+
 
 MODEL_NETWORK_ISOLATION = Check(
     id="AIP112",
@@ -905,6 +1791,11 @@ MODEL_NETWORK_ISOLATION = Check(
     compliance={SECURITY_HUB: ("SageMaker.5",), OWASP_ML: ("ML06", "ML10")},
     anchors=("checkov CKV_AWS_370",),
     examples=(
+        bad("sagemaker", _SDK_MODEL, filename="pipeline.py", fixed=_SDK_MODEL.replace(
+            '        role="arn:aws:iam::111122223333:role/ml-inference",\n',
+            '        role="arn:aws:iam::111122223333:role/ml-inference",\n        enable_network_isolation=True,\n')),
+        good("sagemaker", _SDK_MODEL.replace("        model_data=", "        enable_network_isolation=True,\n        model_data="),
+             filename="pipeline.py"),
         bad("terraform", _MODEL_HEAD + "    }\n", fixed='''
             resource "aws_sagemaker_model" "classifier" {
               name               = "classifier"
@@ -937,6 +1828,121 @@ MODEL_NETWORK_ISOLATION = Check(
       enable_network_isolation = true
     }
         '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: false
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: true
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ClassifierModel": {
+                  "Type": "AWS::SageMaker::Model",
+                  "Properties": {
+                    "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker-inference",
+                    "EnableNetworkIsolation": "false",
+                    "PrimaryContainer": {
+                      "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311",
+                      "ModelDataUrl": "s3://models/classifier/model.tar.gz"
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json", fixed='''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ClassifierModel": {
+                  "Type": "AWS::SageMaker::Model",
+                  "Properties": {
+                    "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker-inference",
+                    "EnableNetworkIsolation": true,
+                    "PrimaryContainer": {
+                      "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311",
+                      "ModelDataUrl": "s3://models/classifier/model.tar.gz"
+                    }
+                  }
+                }
+              }
+            }
+        '''),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ClassifierModel": {
+                  "Type": "AWS::SageMaker::Model",
+                  "Properties": {
+                    "ExecutionRoleArn": "arn:aws:iam::123456789012:role/sagemaker-inference",
+                    "EnableNetworkIsolation": "true",
+                    "PrimaryContainer": {
+                      "Image": "763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311",
+                      "ModelDataUrl": "s3://models/classifier/model.tar.gz"
+                    }
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 
@@ -946,7 +1952,7 @@ MODEL_VPC = Check(
     title="SageMaker models run in your VPC",
     severity=Severity.MEDIUM,
     kinds=(MODEL,),
-    rule=present("vpc_config", "`vpc_config` is not set: inference runs outside your VPC"),
+    rule=_present("vpc_config", "inference runs outside your VPC"),
     description=(
         "Without `vpc_config`, the model's containers run in a network SageMaker manages, with "
         "internet access and outside your security groups, VPC endpoints and flow logs."
@@ -956,6 +1962,10 @@ MODEL_VPC = Check(
     compliance={OWASP_ML: ("ML06",)},
     anchors=(),  # no other tool checks this attribute
     examples=(
+        bad("sagemaker", _SDK_MODEL, filename="pipeline.py"),
+        good("sagemaker", _SDK_MODEL.replace(
+            "        model_data=", '        vpc_config={"Subnets": ["subnet-0a1b2c3d"], "SecurityGroupIds": ["sg-0a1b2c3d"]},\n'
+                                  "        model_data="), filename="pipeline.py"),
         bad("terraform", _MODEL_HEAD + '''
       enable_network_isolation = true
     }
@@ -968,6 +1978,38 @@ MODEL_VPC = Check(
         security_group_ids = [aws_security_group.inference.id]
       }
     }
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: true
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ClassifierModel:
+                Type: AWS::SageMaker::Model
+                Properties:
+                  ModelName: classifier
+                  ExecutionRoleArn: arn:aws:iam::123456789012:role/sagemaker-inference
+                  PrimaryContainer:
+                    Image: 763104351884.dkr.ecr.us-east-1.amazonaws.com/pytorch-inference:2.3-cpu-py311
+                    ModelDataUrl: s3://models/classifier/model.tar.gz
+                  EnableNetworkIsolation: true
+                  VpcConfig:
+                    Subnets:
+                      - subnet-0a1b2c3d4e5f60718
+                      - subnet-0f1e2d3c4b5a69788
+                    SecurityGroupIds:
+                      - sg-0123456789abcdef0
         '''),
     ),
 )
@@ -1066,23 +2108,208 @@ def _job(template: str, output_kms: str = "", volume_kms: str = "", network: str
     return template.replace("{output_kms}", output_kms).replace("{volume_kms}", volume_kms).replace("{network}", network)
 
 
+# CloudFormation: every monitoring job type, and a schedule with its job defined inline. `{output}`
+# ends the output config, `{volume}` the cluster config, `{network}` the job (at `{i}`, the
+# indentation of the job's properties).
+_CFN_JOBS = {
+    DATA_QUALITY_JOB: (6, '''
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  DriftJobDefinition:
+    Type: AWS::SageMaker::DataQualityJobDefinition
+    Properties:
+      JobDefinitionName: drift
+      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+      DataQualityAppSpecification:
+        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+      DataQualityJobInput:
+        EndpointInput:
+          EndpointName: chat
+          LocalPath: /opt/ml/processing/input/endpoint
+      DataQualityJobOutputConfig:
+        MonitoringOutputs:
+          - S3Output:
+              S3Uri: s3://monitoring/drift
+              LocalPath: /opt/ml/processing/output{output}
+      JobResources:
+        ClusterConfig:
+          InstanceCount: 1
+          InstanceType: ml.m5.large
+          VolumeSizeInGB: 20{volume}{network}
+'''),
+    MODEL_QUALITY_JOB: (6, '''
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  QualityJobDefinition:
+    Type: AWS::SageMaker::ModelQualityJobDefinition
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+      ModelQualityAppSpecification:
+        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+        ProblemType: BinaryClassification
+      ModelQualityJobInput:
+        EndpointInput:
+          EndpointName: chat
+          LocalPath: /opt/ml/processing/input/endpoint
+          InferenceAttribute: "0"
+        GroundTruthS3Input:
+          S3Uri: s3://monitoring/ground-truth
+      ModelQualityJobOutputConfig:
+        MonitoringOutputs:
+          - S3Output:
+              S3Uri: s3://monitoring/quality
+              LocalPath: /opt/ml/processing/output{output}
+      JobResources:
+        ClusterConfig:
+          InstanceCount: 1
+          InstanceType: ml.m5.large
+          VolumeSizeInGB: 20{volume}{network}
+'''),
+    MODEL_BIAS_JOB: (6, '''
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  BiasJobDefinition:
+    Type: AWS::SageMaker::ModelBiasJobDefinition
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+      ModelBiasAppSpecification:
+        ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+        ConfigUri: s3://monitoring/bias/analysis_config.json
+      ModelBiasJobInput:
+        EndpointInput:
+          EndpointName: credit-scoring
+          LocalPath: /opt/ml/processing/input/endpoint
+        GroundTruthS3Input:
+          S3Uri: s3://monitoring/bias/ground-truth
+      ModelBiasJobOutputConfig:
+        MonitoringOutputs:
+          - S3Output:
+              S3Uri: s3://monitoring/bias
+              LocalPath: /opt/ml/processing/output{output}
+      JobResources:
+        ClusterConfig:
+          InstanceCount: 1
+          InstanceType: ml.m5.xlarge
+          VolumeSizeInGB: 30{volume}{network}
+'''),
+    MODEL_EXPLAINABILITY_JOB: (6, '''
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  ExplainabilityJobDefinition:
+    Type: AWS::SageMaker::ModelExplainabilityJobDefinition
+    Properties:
+      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+      ModelExplainabilityAppSpecification:
+        ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+        ConfigUri: s3://monitoring/explainability/analysis_config.json
+      ModelExplainabilityJobInput:
+        EndpointInput:
+          EndpointName: credit-scoring
+          LocalPath: /opt/ml/processing/input/endpoint
+      ModelExplainabilityJobOutputConfig:
+        MonitoringOutputs:
+          - S3Output:
+              S3Uri: s3://monitoring/explainability
+              LocalPath: /opt/ml/processing/output{output}
+      JobResources:
+        ClusterConfig:
+          InstanceCount: 1
+          InstanceType: ml.m5.xlarge
+          VolumeSizeInGB: 30{volume}{network}
+'''),
+    MONITORING_SCHEDULE: (10, '''
+AWSTemplateFormatVersion: "2010-09-09"
+Resources:
+  DriftSchedule:
+    Type: AWS::SageMaker::MonitoringSchedule
+    Properties:
+      MonitoringScheduleName: drift-hourly
+      MonitoringScheduleConfig:
+        MonitoringType: DataQuality
+        ScheduleConfig:
+          ScheduleExpression: cron(0 * ? * * *)
+        MonitoringJobDefinition:
+          RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+          MonitoringAppSpecification:
+            ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+          MonitoringInputs:
+            - EndpointInput:
+                EndpointName: chat
+                LocalPath: /opt/ml/processing/input/endpoint
+          MonitoringOutputConfig:
+            MonitoringOutputs:
+              - S3Output:
+                  S3Uri: s3://monitoring/drift
+                  LocalPath: /opt/ml/processing/output{output}
+          MonitoringResources:
+            ClusterConfig:
+              InstanceCount: 1
+              InstanceType: ml.m5.large
+              VolumeSizeInGB: 20{volume}{network}
+'''),
+}
+_CMK = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab"
+_ICTE, _ISOLATION = "EnableInterContainerTrafficEncryption", "EnableNetworkIsolation"
+_SECURE = ((_ICTE, "true"), (_ISOLATION, "true"))
+
+
+def _cfn_job(kind: str, output: str | None = _CMK, volume: str | None = _CMK,
+             network: tuple[tuple[str, str], ...] | None = _SECURE) -> str:
+    """A CloudFormation monitoring job of `kind`: output and volume key (None: not set), and the
+    NetworkConfig entries (None: no NetworkConfig)."""
+    indent, template = _CFN_JOBS[kind]
+    pad = " " * indent
+    network_text = "".join(f"\n{pad}  {key}: {value}" for key, value in network) if network is not None else ""
+    return (template.replace("{output}", f"\n{pad}  KmsKeyId: {output}" if output is not None else "")
+            .replace("{volume}", f"\n{pad}    VolumeKmsKeyId: {volume}" if volume is not None else "")
+            .replace("{network}", f"\n{pad}NetworkConfig:{network_text}" if network is not None else ""))
+
+
+# A schedule that runs a job defined on its own (that definition is judged; the schedule has nothing to judge).
+_CFN_SCHEDULE_BY_NAME = _cfn_job(DATA_QUALITY_JOB) + '''  DriftSchedule:
+    Type: AWS::SageMaker::MonitoringSchedule
+    DependsOn: DriftJobDefinition
+    Properties:
+      MonitoringScheduleName: drift-hourly
+      MonitoringScheduleConfig:
+        MonitoringJobDefinitionName: drift
+        MonitoringType: DataQuality
+        ScheduleConfig:
+          ScheduleExpression: cron(0 * ? * * *)
+'''
+_MONITORING_KINDS = (DATA_QUALITY_JOB, MODEL_QUALITY_JOB, MODEL_BIAS_JOB, MODEL_EXPLAINABILITY_JOB, MONITORING_SCHEDULE)
+
+
+def _monitoring_job(inner):
+    """`inner` on a job definition, and on a monitoring schedule only when it defines its job inline
+    (one that names a job definition runs that definition, which is judged on its own)."""
+    inline = when("monitoring_schedule_config.monitoring_job_definition", inner)
+
+    def rule(resource: Resource, context: Context) -> Iterable[Result]:
+        return (inline if resource.kind == MONITORING_SCHEDULE else inner)(resource, context)
+
+    return rule
+
+
 MONITORING_JOB_OUTPUT_CMK = Check(
     id="AIP114",
     name="sagemaker-monitoring-job-output-cmk",
     title="SageMaker model monitoring results are encrypted with a customer-managed KMS key",
     severity=Severity.LOW,
-    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
-    rule=present("job_output_config.kms_key_id"),
+    kinds=_MONITORING_KINDS,
+    rule=_monitoring_job(present("job_output_config.kms_key_id")),
     description=(
-        "Monitoring jobs write statistics and violation reports computed from captured inference "
-        "data to S3. Without an output `kms_key_id` they are encrypted with the S3 default key, "
-        "which you cannot restrict or revoke."
+        "Monitoring jobs (data quality, model quality, bias and explainability, and schedules "
+        "that define their job inline) write statistics and violation reports computed from "
+        "captured inference data to S3. Without an output `kms_key_id` (`KmsKeyId` of the output "
+        "config in CloudFormation) they are encrypted with the S3 default key, which you cannot "
+        "restrict or revoke."
     ),
     remediation=set_attr("job_output_config.kms_key_id", placeholder("kms_key_arn")),
     fix_safety=Applicability.SUGGESTION,
     references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringOutputConfig.html",),
     compliance={OWASP_ML: ("ML02",)},
-    anchors=("checkov CKV_AWS_367 (data quality only)",),
+    anchors=("checkov CKV_AWS_367 (data quality only)",),  # no anchor for the other job types
     examples=(
         bad("terraform", _job(_DQ_JOB, volume_kms=_VOLUME_KMS, network=_SECURE_NETWORK), fixed='''
             resource "aws_sagemaker_data_quality_job_definition" "drift" {
@@ -1179,6 +2406,195 @@ MONITORING_JOB_OUTPUT_CMK = Check(
             }
         '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("cloudformation", _cfn_job(DATA_QUALITY_JOB, output=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              DriftJobDefinition:
+                Type: AWS::SageMaker::DataQualityJobDefinition
+                Properties:
+                  JobDefinitionName: drift
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  DataQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                  DataQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  DataQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/drift
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: !Ref KmsKeyArn
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_QUALITY_JOB, output=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              QualityJobDefinition:
+                Type: AWS::SageMaker::ModelQualityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                    ProblemType: BinaryClassification
+                  ModelQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                      InferenceAttribute: "0"
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/ground-truth
+                  ModelQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/quality
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: !Ref KmsKeyArn
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_BIAS_JOB, output=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              BiasJobDefinition:
+                Type: AWS::SageMaker::ModelBiasJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelBiasAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/bias/analysis_config.json
+                  ModelBiasJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/bias/ground-truth
+                  ModelBiasJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/bias
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: !Ref KmsKeyArn
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB, output='""'), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ExplainabilityJobDefinition:
+                Type: AWS::SageMaker::ModelExplainabilityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelExplainabilityAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/explainability/analysis_config.json
+                  ModelExplainabilityJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  ModelExplainabilityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/explainability
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: !Ref KmsKeyArn
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MONITORING_SCHEDULE, output=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              DriftSchedule:
+                Type: AWS::SageMaker::MonitoringSchedule
+                Properties:
+                  MonitoringScheduleName: drift-hourly
+                  MonitoringScheduleConfig:
+                    MonitoringType: DataQuality
+                    ScheduleConfig:
+                      ScheduleExpression: cron(0 * ? * * *)
+                    MonitoringJobDefinition:
+                      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                      MonitoringAppSpecification:
+                        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                      MonitoringInputs:
+                        - EndpointInput:
+                            EndpointName: chat
+                            LocalPath: /opt/ml/processing/input/endpoint
+                      MonitoringOutputConfig:
+                        MonitoringOutputs:
+                          - S3Output:
+                              S3Uri: s3://monitoring/drift
+                              LocalPath: /opt/ml/processing/output
+                        KmsKeyId: !Ref KmsKeyArn
+                      MonitoringResources:
+                        ClusterConfig:
+                          InstanceCount: 1
+                          InstanceType: ml.m5.large
+                          VolumeSizeInGB: 20
+                          VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      NetworkConfig:
+                        EnableInterContainerTrafficEncryption: true
+                        EnableNetworkIsolation: true
+        '''),
+        good("cloudformation", _cfn_job(DATA_QUALITY_JOB)),
+        good("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB)),
+        good("cloudformation", _cfn_job(MONITORING_SCHEDULE, output='!ImportValue ml-keys-MonitoringKeyArn')),
+        good("cloudformation", _CFN_SCHEDULE_BY_NAME),
     ),
 )
 
@@ -1187,11 +2603,12 @@ MONITORING_JOB_VOLUME_CMK = Check(
     name="sagemaker-monitoring-job-volume-cmk",
     title="SageMaker model monitoring job volumes are encrypted with a customer-managed KMS key",
     severity=Severity.LOW,
-    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
-    rule=present("job_resources.cluster_config.volume_kms_key_id"),
+    kinds=_MONITORING_KINDS,
+    rule=_monitoring_job(present("job_resources.cluster_config.volume_kms_key_id")),
     description=(
         "The monitoring job's instances copy captured inference data to their ML storage volume. "
-        "Without `volume_kms_key_id` that volume is not encrypted with a key you control."
+        "Without `volume_kms_key_id` (`VolumeKmsKeyId`) that volume is not encrypted with a key "
+        "you control."
     ),
     remediation=set_attr("job_resources.cluster_config.volume_kms_key_id", placeholder("kms_key_arn")),
     fix_safety=Applicability.SUGGESTION,
@@ -1296,6 +2713,194 @@ MONITORING_JOB_VOLUME_CMK = Check(
             }
         '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("cloudformation", _cfn_job(DATA_QUALITY_JOB, volume=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              DriftJobDefinition:
+                Type: AWS::SageMaker::DataQualityJobDefinition
+                Properties:
+                  JobDefinitionName: drift
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  DataQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                  DataQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  DataQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/drift
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: !Ref KmsKeyArn
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_QUALITY_JOB, volume=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              QualityJobDefinition:
+                Type: AWS::SageMaker::ModelQualityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                    ProblemType: BinaryClassification
+                  ModelQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                      InferenceAttribute: "0"
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/ground-truth
+                  ModelQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/quality
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: !Ref KmsKeyArn
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_BIAS_JOB, volume=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              BiasJobDefinition:
+                Type: AWS::SageMaker::ModelBiasJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelBiasAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/bias/analysis_config.json
+                  ModelBiasJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/bias/ground-truth
+                  ModelBiasJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/bias
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: !Ref KmsKeyArn
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB, volume=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ExplainabilityJobDefinition:
+                Type: AWS::SageMaker::ModelExplainabilityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelExplainabilityAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/explainability/analysis_config.json
+                  ModelExplainabilityJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  ModelExplainabilityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/explainability
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: !Ref KmsKeyArn
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MONITORING_SCHEDULE, volume=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              DriftSchedule:
+                Type: AWS::SageMaker::MonitoringSchedule
+                Properties:
+                  MonitoringScheduleName: drift-hourly
+                  MonitoringScheduleConfig:
+                    MonitoringType: DataQuality
+                    ScheduleConfig:
+                      ScheduleExpression: cron(0 * ? * * *)
+                    MonitoringJobDefinition:
+                      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                      MonitoringAppSpecification:
+                        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                      MonitoringInputs:
+                        - EndpointInput:
+                            EndpointName: chat
+                            LocalPath: /opt/ml/processing/input/endpoint
+                      MonitoringOutputConfig:
+                        MonitoringOutputs:
+                          - S3Output:
+                              S3Uri: s3://monitoring/drift
+                              LocalPath: /opt/ml/processing/output
+                        KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      MonitoringResources:
+                        ClusterConfig:
+                          InstanceCount: 1
+                          InstanceType: ml.m5.large
+                          VolumeSizeInGB: 20
+                          VolumeKmsKeyId: !Ref KmsKeyArn
+                      NetworkConfig:
+                        EnableInterContainerTrafficEncryption: true
+                        EnableNetworkIsolation: true
+        '''),
+        good("cloudformation", _cfn_job(MODEL_QUALITY_JOB)),
+        good("cloudformation", _cfn_job(MONITORING_SCHEDULE)),
+        good("cloudformation", _CFN_SCHEDULE_BY_NAME),
     ),
 )
 
@@ -1304,18 +2909,20 @@ MONITORING_JOB_INTER_CONTAINER_ENCRYPTION = Check(
     name="sagemaker-monitoring-job-inter-container-encryption",
     title="SageMaker model monitoring jobs encrypt traffic between their containers",
     severity=Severity.MEDIUM,
-    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
-    rule=equals("network_config.enable_inter_container_traffic_encryption", True),
+    kinds=_MONITORING_KINDS,
+    rule=_monitoring_job(equals("network_config.enable_inter_container_traffic_encryption", True)),
     description=(
         "Distributed monitoring jobs exchange captured inference data between instances. Unless "
         "`enable_inter_container_traffic_encryption` is true, that traffic is sent in clear text; "
-        "the default is false, with or without a `network_config` block."
+        "the default is false, with or without a `network_config` block (`NetworkConfig`). "
+        "Security Hub has this control for data quality, model quality, bias and explainability "
+        "job definitions."
     ),
     remediation=set_attr("network_config.enable_inter_container_traffic_encryption", True),
     fix_safety=Applicability.SAFE,  # encryption in transit only; jobs run slightly slower
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/train-encrypt.html", SH_DOC),
-    compliance={SECURITY_HUB: ("SageMaker.9", "SageMaker.13"), OWASP_ML: ("ML02",)},
-    anchors=("checkov CKV_AWS_369 (data quality only)",),
+    compliance={SECURITY_HUB: ("SageMaker.9", "SageMaker.10", "SageMaker.13", "SageMaker.15"), OWASP_ML: ("ML02",)},
+    anchors=("checkov CKV_AWS_369 (data quality only)", "Security Hub SageMaker.9, .10, .13, .15 (runtime)"),
     examples=(
         bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
             resource "aws_sagemaker_data_quality_job_definition" "drift" {
@@ -1442,6 +3049,168 @@ MONITORING_JOB_INTER_CONTAINER_ENCRYPTION = Check(
             }
         '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("cloudformation", _cfn_job(DATA_QUALITY_JOB, network=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              DriftJobDefinition:
+                Type: AWS::SageMaker::DataQualityJobDefinition
+                Properties:
+                  JobDefinitionName: drift
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  DataQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                  DataQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  DataQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/drift
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_QUALITY_JOB, network=((_ICTE, '"false"'), (_ISOLATION, "true"))), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              QualityJobDefinition:
+                Type: AWS::SageMaker::ModelQualityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                    ProblemType: BinaryClassification
+                  ModelQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                      InferenceAttribute: "0"
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/ground-truth
+                  ModelQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/quality
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_BIAS_JOB, network=((_ICTE, "false"), (_ISOLATION, "true"))), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              BiasJobDefinition:
+                Type: AWS::SageMaker::ModelBiasJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelBiasAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/bias/analysis_config.json
+                  ModelBiasJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/bias/ground-truth
+                  ModelBiasJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/bias
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB, network=((_ISOLATION, "true"),)), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ExplainabilityJobDefinition:
+                Type: AWS::SageMaker::ModelExplainabilityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelExplainabilityAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/explainability/analysis_config.json
+                  ModelExplainabilityJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  ModelExplainabilityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/explainability
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableNetworkIsolation: true
+                    EnableInterContainerTrafficEncryption: true
+        '''),
+        bad("cloudformation", _cfn_job(MONITORING_SCHEDULE, network=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              DriftSchedule:
+                Type: AWS::SageMaker::MonitoringSchedule
+                Properties:
+                  MonitoringScheduleName: drift-hourly
+                  MonitoringScheduleConfig:
+                    MonitoringType: DataQuality
+                    ScheduleConfig:
+                      ScheduleExpression: cron(0 * ? * * *)
+                    MonitoringJobDefinition:
+                      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                      MonitoringAppSpecification:
+                        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                      MonitoringInputs:
+                        - EndpointInput:
+                            EndpointName: chat
+                            LocalPath: /opt/ml/processing/input/endpoint
+                      MonitoringOutputConfig:
+                        MonitoringOutputs:
+                          - S3Output:
+                              S3Uri: s3://monitoring/drift
+                              LocalPath: /opt/ml/processing/output
+                        KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      MonitoringResources:
+                        ClusterConfig:
+                          InstanceCount: 1
+                          InstanceType: ml.m5.large
+                          VolumeSizeInGB: 20
+                          VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      NetworkConfig:
+                        EnableInterContainerTrafficEncryption: true
+        '''),
+        good("cloudformation", _cfn_job(MODEL_BIAS_JOB)),
+        good("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB, network=((_ICTE, '"true"'), (_ISOLATION, "true")))),
+        good("cloudformation", _cfn_job(MONITORING_SCHEDULE)),
+        good("cloudformation", _CFN_SCHEDULE_BY_NAME),
     ),
 )
 
@@ -1450,18 +3219,19 @@ MONITORING_JOB_NETWORK_ISOLATION = Check(
     name="sagemaker-monitoring-job-network-isolation",
     title="SageMaker model monitoring jobs run with network isolation",
     severity=Severity.MEDIUM,
-    kinds=(DATA_QUALITY_JOB, MODEL_QUALITY_JOB),
-    rule=equals("network_config.enable_network_isolation", True),
+    kinds=_MONITORING_KINDS,
+    rule=_monitoring_job(equals("network_config.enable_network_isolation", True)),
     description=(
         "Monitoring containers read captured prompts and predictions. Without network isolation "
         "they can make outbound calls, so a compromised analysis image can send that data out. "
-        "The default is false."
+        "The default is false. Security Hub has this control for data quality and bias job "
+        "definitions and for monitoring schedules."
     ),
     remediation=set_attr("network_config.enable_network_isolation", True),
     fix_safety=Applicability.UNSAFE,  # custom analysis images that call out stop working
     references=("https://docs.aws.amazon.com/sagemaker/latest/APIReference/API_MonitoringNetworkConfig.html", SH_DOC),
-    compliance={SECURITY_HUB: ("SageMaker.11",), OWASP_ML: ("ML06",)},
-    anchors=("Security Hub SageMaker.11 (runtime)",),
+    compliance={SECURITY_HUB: ("SageMaker.11", "SageMaker.12", "SageMaker.14"), OWASP_ML: ("ML06",)},
+    anchors=("Security Hub SageMaker.11, .12, .14 (runtime)", "AWS Config sagemaker-model-bias-job-isolation"),
     examples=(
         bad("terraform", _job(_DQ_JOB, _OUTPUT_KMS, _VOLUME_KMS), fixed='''
             resource "aws_sagemaker_data_quality_job_definition" "drift" {
@@ -1589,6 +3359,168 @@ MONITORING_JOB_NETWORK_ISOLATION = Check(
             }
         '''),
         good("terraform", _job(_MQ_JOB, _OUTPUT_KMS, _VOLUME_KMS, _SECURE_NETWORK)),
+        bad("cloudformation", _cfn_job(DATA_QUALITY_JOB, network=((_ICTE, "true"), (_ISOLATION, "false"))), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              DriftJobDefinition:
+                Type: AWS::SageMaker::DataQualityJobDefinition
+                Properties:
+                  JobDefinitionName: drift
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  DataQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                  DataQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  DataQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/drift
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_QUALITY_JOB, network=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              QualityJobDefinition:
+                Type: AWS::SageMaker::ModelQualityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelQualityAppSpecification:
+                    ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                    ProblemType: BinaryClassification
+                  ModelQualityJobInput:
+                    EndpointInput:
+                      EndpointName: chat
+                      LocalPath: /opt/ml/processing/input/endpoint
+                      InferenceAttribute: "0"
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/ground-truth
+                  ModelQualityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/quality
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.large
+                      VolumeSizeInGB: 20
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_BIAS_JOB, network=((_ICTE, "true"),)), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              BiasJobDefinition:
+                Type: AWS::SageMaker::ModelBiasJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelBiasAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/bias/analysis_config.json
+                  ModelBiasJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                    GroundTruthS3Input:
+                      S3Uri: s3://monitoring/bias/ground-truth
+                  ModelBiasJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/bias
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MODEL_EXPLAINABILITY_JOB, network=((_ICTE, "true"), (_ISOLATION, "false"))),
+            fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ExplainabilityJobDefinition:
+                Type: AWS::SageMaker::ModelExplainabilityJobDefinition
+                Properties:
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                  ModelExplainabilityAppSpecification:
+                    ImageUri: 205585389593.dkr.ecr.us-east-1.amazonaws.com/sagemaker-clarify-processing:1.0
+                    ConfigUri: s3://monitoring/explainability/analysis_config.json
+                  ModelExplainabilityJobInput:
+                    EndpointInput:
+                      EndpointName: credit-scoring
+                      LocalPath: /opt/ml/processing/input/endpoint
+                  ModelExplainabilityJobOutputConfig:
+                    MonitoringOutputs:
+                      - S3Output:
+                          S3Uri: s3://monitoring/explainability
+                          LocalPath: /opt/ml/processing/output
+                    KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  JobResources:
+                    ClusterConfig:
+                      InstanceCount: 1
+                      InstanceType: ml.m5.xlarge
+                      VolumeSizeInGB: 30
+                      VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  NetworkConfig:
+                    EnableInterContainerTrafficEncryption: true
+                    EnableNetworkIsolation: true
+        '''),
+        bad("cloudformation", _cfn_job(MONITORING_SCHEDULE, network=None), fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              DriftSchedule:
+                Type: AWS::SageMaker::MonitoringSchedule
+                Properties:
+                  MonitoringScheduleName: drift-hourly
+                  MonitoringScheduleConfig:
+                    MonitoringType: DataQuality
+                    ScheduleConfig:
+                      ScheduleExpression: cron(0 * ? * * *)
+                    MonitoringJobDefinition:
+                      RoleArn: arn:aws:iam::123456789012:role/sagemaker-monitoring
+                      MonitoringAppSpecification:
+                        ImageUri: 156813124566.dkr.ecr.us-east-1.amazonaws.com/sagemaker-model-monitor-analyzer
+                      MonitoringInputs:
+                        - EndpointInput:
+                            EndpointName: chat
+                            LocalPath: /opt/ml/processing/input/endpoint
+                      MonitoringOutputConfig:
+                        MonitoringOutputs:
+                          - S3Output:
+                              S3Uri: s3://monitoring/drift
+                              LocalPath: /opt/ml/processing/output
+                        KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      MonitoringResources:
+                        ClusterConfig:
+                          InstanceCount: 1
+                          InstanceType: ml.m5.large
+                          VolumeSizeInGB: 20
+                          VolumeKmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                      NetworkConfig:
+                        EnableNetworkIsolation: true
+        '''),
+        good("cloudformation", _cfn_job(MODEL_BIAS_JOB)),
+        good("cloudformation", _cfn_job(MONITORING_SCHEDULE)),
+        good("cloudformation", _CFN_SCHEDULE_BY_NAME),
     ),
 )
 
@@ -1732,6 +3664,69 @@ FEATURE_GROUP_CMK = Check(
         enable_online_store = false
       }
 ''')),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              CustomerFeatures:
+                Type: AWS::SageMaker::FeatureGroup
+                Properties:
+                  FeatureGroupName: customers
+                  RecordIdentifierFeatureName: CustomerId
+                  EventTimeFeatureName: EventTime
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-feature-store
+                  FeatureDefinitions:
+                    - FeatureName: CustomerId
+                      FeatureType: String
+                    - FeatureName: EventTime
+                      FeatureType: String
+                  OnlineStoreConfig:
+                    EnableOnlineStore: true
+                  OfflineStoreConfig:
+                    S3StorageConfig:
+                      S3Uri: s3://features/customers
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              CustomerFeatures:
+                Type: AWS::SageMaker::FeatureGroup
+                Properties:
+                  FeatureGroupName: customers
+                  RecordIdentifierFeatureName: CustomerId
+                  EventTimeFeatureName: EventTime
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-feature-store
+                  FeatureDefinitions:
+                    - FeatureName: CustomerId
+                      FeatureType: String
+                    - FeatureName: EventTime
+                      FeatureType: String
+                  OnlineStoreConfig:
+                    EnableOnlineStore: "true"
+                    SecurityConfig:
+                      KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  OfflineStoreConfig:
+                    S3StorageConfig:
+                      S3Uri: s3://features/customers
+                      KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              CustomerFeatures:
+                Type: AWS::SageMaker::FeatureGroup
+                Properties:
+                  FeatureGroupName: customers
+                  RecordIdentifierFeatureName: CustomerId
+                  EventTimeFeatureName: EventTime
+                  RoleArn: arn:aws:iam::123456789012:role/sagemaker-feature-store
+                  FeatureDefinitions:
+                    - FeatureName: CustomerId
+                      FeatureType: String
+                    - FeatureName: EventTime
+                      FeatureType: String
+                  OnlineStoreConfig:
+                    EnableOnlineStore: false
+        '''),
     ),
 )
 
@@ -1879,6 +3874,69 @@ ENDPOINT_ASYNC_OUTPUT_CMK = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ScoringEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: scoring
+                      InitialInstanceCount: 2
+                      InstanceType: ml.m5.xlarge
+                  AsyncInferenceConfig:
+                    ClientConfig:
+                      MaxConcurrentInvocationsPerInstance: 4
+                    OutputConfig:
+                      S3OutputPath: s3://scoring-results/async/
+                      S3FailurePath: s3://scoring-results/async-failures/
+        ''', fixed='''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Parameters:
+              KmsKeyArn:
+                Type: String
+                Description: ARN of the KMS key (asked for by an aiposture fix)
+
+            Resources:
+              ScoringEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: scoring
+                      InitialInstanceCount: 2
+                      InstanceType: ml.m5.xlarge
+                  AsyncInferenceConfig:
+                    ClientConfig:
+                      MaxConcurrentInvocationsPerInstance: 4
+                    OutputConfig:
+                      S3OutputPath: s3://scoring-results/async/
+                      S3FailurePath: s3://scoring-results/async-failures/
+                      KmsKeyId: !Ref KmsKeyArn
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ScoringEndpointConfig:
+                Type: AWS::SageMaker::EndpointConfig
+                Properties:
+                  KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+                  ProductionVariants:
+                    - VariantName: primary
+                      ModelName: scoring
+                      InitialInstanceCount: 2
+                      InstanceType: ml.m5.xlarge
+                  AsyncInferenceConfig:
+                    ClientConfig:
+                      MaxConcurrentInvocationsPerInstance: 4
+                    OutputConfig:
+                      S3OutputPath: s3://scoring-results/async/
+                      S3FailurePath: s3://scoring-results/async-failures/
+                      KmsKeyId: arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab
+        '''),
     ),
 )
 
@@ -2042,11 +4100,12 @@ def _lifecycle_remote_code(resource: Resource, context: Context) -> Iterable[Res
             yield unknown_result(resource, path, value)
         elif isinstance(value.raw, str) and value.raw:
             line, found = _remote_code(_decoded_script(value.raw))
+            name = name_of(resource, path)
             if found:
-                yield Result(Status.FAIL, f"`{path}` runs code downloaded from the internet without verifying it: "
+                yield Result(Status.FAIL, f"`{name}` runs code downloaded from the internet without verifying it: "
                                           f"line {line} of the decoded script {found}", path, value.span)
             else:
-                yield Result(Status.PASS, f"`{path}` runs no code downloaded from the internet", path, value.span)
+                yield Result(Status.PASS, f"`{name}` runs no code downloaded from the internet", path, value.span)
 
 
 _NOTEBOOK_LIFECYCLE = '''
@@ -2088,8 +4147,9 @@ LIFECYCLE_REMOTE_CODE = Check(
         "packages straight from a URL or a git repository executes whatever that server returns "
         "that day: one compromised site or repository gives it your data and your role. Keep "
         "setup scripts and pinned packages in S3, CodeArtifact or an image you build, and verify "
-        "what you fetch. The script is read from the base64 value (literal, `base64encode()` or "
-        "`filebase64()` of a file in the module)."
+        "what you fetch. The script is read from the base64 value: in Terraform a literal, "
+        "`base64encode()` or `filebase64()` of a file in the module; in CloudFormation the "
+        "`Content` of `OnCreate`/`OnStart` or `StudioLifecycleConfigContent`, literal or `Fn::Base64`."
     ),
     remediation=None,  # where the code should come from is the user's decision
     references=("https://docs.aws.amazon.com/sagemaker/latest/dg/notebook-lifecycle-config.html",
@@ -2133,6 +4193,91 @@ LIFECYCLE_REMOTE_CODE = Check(
               }
             }
         ''', filename="main.tf.json"),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchLifecycle:
+                Type: AWS::SageMaker::NotebookInstanceLifecycleConfig
+                Properties:
+                  NotebookInstanceLifecycleConfigName: research-setup
+                  OnStart:
+                    - Content: !Base64 |
+                        #!/bin/bash
+                        set -euo pipefail
+                        curl -fsSL https://get.example.com/agent/install.sh | sudo bash
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              ResearchLifecycle:
+                Type: AWS::SageMaker::NotebookInstanceLifecycleConfig
+                Properties:
+                  NotebookInstanceLifecycleConfigName: research-setup
+                  OnStart:
+                    - Content: !Base64 |
+                        #!/bin/bash
+                        set -euo pipefail
+                        aws s3 cp s3://ml-platform/lifecycle/setup.sh /tmp/setup.sh
+                        bash /tmp/setup.sh
+        '''),
+        bad("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              JupyterLabLifecycle:
+                Type: AWS::SageMaker::StudioLifecycleConfig
+                Properties:
+                  StudioLifecycleConfigName: jupyterlab-setup
+                  StudioLifecycleConfigAppType: JupyterLab
+                  StudioLifecycleConfigContent: !Base64 |
+                    #!/bin/bash
+                    set -euo pipefail
+                    pip install --quiet git+https://github.com/example/notebook-helpers.git
+        '''),
+        good("cloudformation", '''
+            AWSTemplateFormatVersion: "2010-09-09"
+            Resources:
+              JupyterLabLifecycle:
+                Type: AWS::SageMaker::StudioLifecycleConfig
+                Properties:
+                  StudioLifecycleConfigName: jupyterlab-setup
+                  StudioLifecycleConfigAppType: JupyterLab
+                  StudioLifecycleConfigContent: !Base64 |
+                    #!/bin/bash
+                    set -euo pipefail
+                    pip install --quiet --index-url https://pypi.internal.example.com/simple "pandas==2.2.2"
+        '''),
+        bad("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchLifecycle": {
+                  "Type": "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+                  "Properties": {
+                    "NotebookInstanceLifecycleConfigName": "research-setup",
+                    "OnCreate": [
+                      {"Content": "IyEvYmluL2Jhc2gKc2V0IC1lCmJhc2ggPChjdXJsIC1zIGh0dHBzOi8vYm9vdHN0cmFwLmV4YW1wbGUuY29tL25vdGVib29rLnNoKQo="}
+                    ]
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
+        good("cloudformation", '''
+            {
+              "AWSTemplateFormatVersion": "2010-09-09",
+              "Resources": {
+                "ResearchLifecycle": {
+                  "Type": "AWS::SageMaker::NotebookInstanceLifecycleConfig",
+                  "Properties": {
+                    "NotebookInstanceLifecycleConfigName": "research-setup",
+                    "OnCreate": [
+                      {"Content": "IyEvYmluL2Jhc2gKc2V0IC1lCnN1ZG8gLXUgZWMyLXVzZXIgLWkgY29uZGEgaW5zdGFsbCAteSAtbiBweXRob24zIHNjaWtpdC1sZWFybgo="}
+                    ]
+                  }
+                }
+              }
+            }
+        ''', filename="template.json"),
     ),
 )
 

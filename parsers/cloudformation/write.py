@@ -41,8 +41,11 @@ CloudFormation parameter names are alphanumeric. Unless `Parameters` already has
 `Parameters` section (after its last entry), else as a new `Parameters:` section right before
 `Resources:` (JSON: a "Parameters" member at the end of the template object).
 
+A name a resource, condition, mapping or output already has gets the suffix `Parameter`
+(`GuardrailVersionParameter`): template names share one namespace.
+
 `WriteError` is raised, and no edit returned, when the change cannot be written safely: a file
-with syntax errors; a path through (or a target that is) an intrinsic function (`!If`, `Ref`,
+with syntax errors; a path through an intrinsic function (`!If`, `Ref`,
 `Fn::GetAtt`...: its value is only known at deployment); a path through a YAML anchor or an alias
 (an edit would change other places); a path through a scalar; a list index past the end or an
 empty list; a flow `Parameters` section; a value that cannot be written (NaN, a set, a non-str
@@ -99,6 +102,8 @@ def edits(parsed: ParsedFile, data: bytes, resource: Resource, change: NativeSet
         raise WriteError("the template could not be read")
     declared = set(declared_variables) | set(parsed.blocks.get("Parameters", {}))
     writer = _Writer(parsed.path, data, document.root, document.syntax == "json", declared)
+    writer.taken = {r.address for r in parsed.resources} | {
+        name for section in ("Conditions", "Mappings", "Outputs") for name in parsed.blocks.get(section, {})}
     body = writer.resource_body(resource.address)
     if isinstance(change, NativeSet):
         found = writer.set(body, ["Properties", *parts], change.value)
@@ -180,6 +185,8 @@ class _Writer:
         self.root = root
         self.json = is_json
         self.declared = declared
+        # logical ids a new parameter must not take (CloudFormation: E3007)
+        self.taken: set[str] = set()
         self.index = LineIndex(data)
         first = data.find(b"\n")
         self.nl = "\r\n" if first > 0 and data[first - 1:first] == b"\r" else "\n"
@@ -245,6 +252,8 @@ class _Writer:
         """`value` as template data (placeholders as Ref), checked for what can be written."""
         if isinstance(value, Placeholder):
             name = parameter_name(value.name)
+            if name in self.taken:
+                name += "Parameter"  # a resource (or condition, mapping, output) has that name
             if name not in self.placeholders:
                 self.placeholders.append(name)
             return {"Ref": name}

@@ -337,3 +337,23 @@ def test_strings_round_trip(value):
         reparsed = parse("t.yaml", after)
         assert reparsed.issues == ()
         assert reparsed.resources[0].native(path).raw == value, (path, after)
+
+
+def test_a_placeholder_parameter_never_takes_a_logical_id():
+    source = text("""
+        Resources:
+          KmsKeyArn:
+            Type: AWS::KMS::Key
+          Agent:
+            Type: AWS::Bedrock::Agent
+            Properties:
+              AgentName: support
+        """).encode()
+    parsed = parse("t.yaml", source)
+    agent = next(r for r in parsed.resources if r.address == "Agent")
+    fixed = apply_edits(source, edits(parsed, source, agent, NativeSet("CustomerEncryptionKeyArn",
+                                                                       Placeholder("kms_key_arn"))))
+    again = parse("t.yaml", fixed)
+    assert set(again.blocks["Parameters"]) == {"KmsKeyArnParameter"}
+    assert next(r for r in again.resources if r.address == "Agent").attrs[
+        "CustomerEncryptionKeyArn"].plain() == {"Ref": "KmsKeyArnParameter"}

@@ -77,7 +77,7 @@ def test_rule_text_is_plain():
 def test_rules_table():
     lines = docs.rules_table(CHECKS).splitlines()
     assert lines[0].split() == ["ID", "SEVERITY", "NAME", "FRAMEWORKS", "FIX", "TITLE"]
-    assert lines[1].split()[:5] == ["AIP101", "high", "sagemaker-notebook-direct-internet", "terraform", "unsafe"]
+    assert lines[1].split()[:5] == ["AIP101", "high", "sagemaker-notebook-direct-internet", "terraform,cloudformation", "unsafe"]
     assert lines[4].split()[:5] == ["AIP900", "medium", "parse-error", "-", "-"]
     assert len({line.index(line.split()[5]) for line in lines}) == 1  # the title column lines up
 
@@ -86,7 +86,7 @@ def test_rules_json():
     rules = docs.rules_json(CHECKS)
     assert json.loads(json.dumps(rules)) == rules
     r101, _, r103, r900 = rules
-    assert r101["id"] == "AIP101" and r101["severity"] == "high" and r101["frameworks"] == ["terraform"]
+    assert r101["id"] == "AIP101" and r101["severity"] == "high" and r101["frameworks"] == ["terraform", "cloudformation"]
     assert r101["remediation"] == {"action": "set", "path": "direct_internet_access", "value": False}
     assert r101["fix_safety"] == "unsafe"
     assert r101["compliance"] == {"owasp-ml": ["ML05"], "aws-securityhub": ["SageMaker.1"]}

@@ -176,7 +176,7 @@ def test_a_rule_for_every_check_with_githubs_properties(scan):
     assert r101["properties"]["precision"] == "high"
     assert r101["properties"]["security-severity"] == "8.0"
     assert r101["properties"]["tags"] == [
-        "security", "aws", "sagemaker", "owasp-ml/ML05", "aws-securityhub/SageMaker.1", "terraform"]
+        "security", "aws", "sagemaker", "owasp-ml/ML05", "aws-securityhub/SageMaker.1", "terraform", "cloudformation"]
     assert "helpUri" not in by_id["AIP900"]
     assert by_id["AIP900"]["properties"]["tags"] == ["security"]
     levels = {r["id"]: (r["defaultConfiguration"]["level"], r["properties"]["security-severity"]) for r in rules}
