@@ -266,7 +266,9 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | N
                 results[key][1].append(assumes)
     for finding, outcomes in results.values():
         if len(outcomes) < variants.get(finding.resource, 1):  # not under every outcome: say under which
-            finding = replace(finding, message=f"{finding.message} (when {_conditions(outcomes[0])})")
+            # the assumptions every failing copy shares (`IsProd` may vary where only `HasKey` matters)
+            shared = [pair for pair in outcomes[0] if all(pair in other for other in outcomes[1:])]
+            finding = replace(finding, message=f"{finding.message} (when {_conditions(shared or outcomes[0])})")
         (outcome.findings if finding.status is Status.FAIL else outcome.unknowns).append(finding)
     return outcome
 

@@ -254,7 +254,8 @@ def _write(report: str, output: str | None) -> None:
 
 
 @main.command()
-@click.option("--format", "-f", "fmt", type=click.Choice(("table", "json")), default="table", show_default=True)
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "json", "markdown")), default="table",
+              show_default=True)
 def rules(fmt):
     """List every rule."""
     import json
@@ -264,6 +265,8 @@ def rules(fmt):
 
     if fmt == "json":
         click.echo(json.dumps(docs.rules_json(ALL_CHECKS), indent=2))
+    elif fmt == "markdown":
+        click.echo(docs.rules_markdown(ALL_CHECKS), nl=False)
     else:
         click.echo(docs.rules_table(ALL_CHECKS), nl=False)
     return EXIT_OK

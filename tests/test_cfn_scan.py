@@ -44,3 +44,30 @@ def test_cfn_parameters_file_errors_are_one_line(tmp_path, capsys):
     assert run(["scan", str(tmp_path / "stack.yaml"), "--cfn-parameters", str(tmp_path / "params.json")]) == 2
     error = capsys.readouterr().err
     assert error.startswith("aiposture: error: --cfn-parameters: ") and error.count("\n") == 1
+
+
+def test_undecidable_conditions_missing_defaults_macros_and_nested_stacks_give_no_false_positive():
+    # the case: every finding is true under the outcome it names, everything else unknown
+    result = scan(["fixtures/cloudformation-eval/ml-stack.yaml"])
+    assert [(f.rule_id, f.span.line, f.message) for f in result.findings] == [
+        ("AIP104", 39, "`KmsKeyId` is not set (when condition `HasKey` is false)"),
+        ("AIP105", 39, "`InstanceMetadataServiceConfiguration.MinimumInstanceMetadataServiceVersion` is not set, "
+                       "so the provider default \"1\" applies; it should be \"2\""),
+    ]
+    assert [(f.rule_id, f.span.line, f.resource) for f in result.unknowns] == [
+        ("AIP104", 46, "Notebook"),  # `!Ref KmsKeyArn`: a parameter with no default
+        ("AIP112", 56, "Model"),  # the AddNetworkIsolation macro may add what is absent
+        ("AIP113", 56, "Model"),
+    ]
+    assert "when condition `HasKey` is true" in result.unknowns[0].message
+    assert all("unless the AddNetworkIsolation transform adds it" in f.message for f in result.unknowns[1:])
+
+
+def test_parameters_from_the_command_line_decide_conditions(tmp_path, capsys):
+    parameters = tmp_path / "params.json"
+    parameters.write_text(json.dumps([{"ParameterKey": "KmsKeyArn", "ParameterValue": "arn:aws:kms:us-east-1:1:key/k"},
+                                      {"ParameterKey": "Environment", "ParameterValue": "prod"}]))
+    assert run(["scan", "fixtures/cloudformation-eval/ml-stack.yaml", "--cfn-parameters", str(parameters),
+                "--format", "json", "--show-unknown", "--select", "AIP104"]) == 0
+    report = json.loads(capsys.readouterr().out)
+    assert report["findings"] == [] and report["unknowns"] == []

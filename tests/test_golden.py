@@ -52,3 +52,17 @@ def test_golden_sarif_passes_the_schema_and_microsofts_validator(tmp_path):
         assert schema_errors(log) == [], case
         logs[case.replace("/", "-")] = log
     assert multitool_problems(logs, tmp_path) == {}
+
+
+def test_the_rules_catalog_in_docs_is_current(update_goldens):
+    from analyzer.docs import rules_markdown
+    from checks import ALL_CHECKS
+
+    path = os.path.join(FIXTURES, "..", "docs", "rules.md")
+    actual = rules_markdown(ALL_CHECKS)
+    if update_goldens:
+        with open(path, "w", encoding="utf-8", newline="\n") as handle:
+            handle.write(actual)
+        return
+    with open(path, encoding="utf-8") as handle:
+        assert handle.read() == actual, "docs/rules.md changed: rerun with --update-goldens and review the diff"
