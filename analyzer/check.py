@@ -203,7 +203,7 @@ class Check:
 def name_of(resource: Resource, path: str) -> str:
     """The attribute's name as the user writes it in this framework (for messages): in pipeline
     code, the SDK keyword that sets it (meta["keywords"])."""
-    native = kinds.native_path(resource.kind, path, resource.framework)
+    native = kinds.native_path(resource.kind, path, kinds.dialect(resource.framework, resource.native_type))
     return resource.meta.get("keywords", {}).get(native, native)
 
 

@@ -657,7 +657,8 @@ def _trace_to_caller(outcome: FileOutcome, parsed: ParsedFile, module: Any, call
         resource = written.get(graph.base_address(finding.resource))
         if resource is None or finding.absent or not finding.attribute:
             return finding
-        value = resource.native(kinds.native_path(finding.kind, finding.attribute, finding.framework))
+        value = resource.native(kinds.native_path(finding.kind, finding.attribute,
+                                                  kinds.dialect(finding.framework, finding.native_type)))
         names = sorted(n for n in variables_used(value, module) if n in call.argument_spans)
         if not names:
             return finding

@@ -34,8 +34,9 @@ def _module(name: str):
     return importlib.import_module(name)
 
 
-def native_change(resource_kind: str, framework: str, remedy: SetAttr | RemoveAttr) -> NativeSet | NativeRemove:
-    path = kinds.native_path(resource_kind, remedy.path, framework)
+def native_change(resource_kind: str, framework: str, remedy: SetAttr | RemoveAttr,
+                  native_type: str = "") -> NativeSet | NativeRemove:
+    path = kinds.native_path(resource_kind, remedy.path, kinds.dialect(framework, native_type))
     if isinstance(remedy, RemoveAttr):
         return NativeRemove(path)
     return NativeSet(path, kinds.native_value(resource_kind, remedy.path, remedy.value))
@@ -105,7 +106,7 @@ def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: S
             planned.append(finding)
             continue
         resource = resources.get(finding.resource)
-        change = native_change(finding.kind, finding.framework, check.remediation)
+        change = native_change(finding.kind, finding.framework, check.remediation, finding.native_type)
         try:
             if resource is None:
                 raise WriteError("the resource could not be found again")

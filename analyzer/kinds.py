@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-from analyzer.model import DEFAULT, Resource, Unknown, Value, lookup
+from analyzer.model import DEFAULT, Resource, Value, lookup
 
 FRAMEWORKS = ("terraform", "cloudformation", "bicep", "arm", "sagemaker")
 
@@ -468,16 +468,33 @@ def kind_of(framework: str, native_type: str) -> str:
 
 
 def default_for(kind: str, path: str, framework: str) -> Default | None:
+    if framework == AZAPI:
+        framework = "arm"  # the same request reaches the same API
     for default in DEFAULTS.get(kind, {}).get(path, ()):
         if framework in default.frameworks:
             return default
     return None
 
 
+# azapi (Terraform's generic Azure provider) writes an ARM resource's body in HCL:
+# `azapi_resource` with `type = "Microsoft.X/y@version"` has the ARM type's kind, and its native
+# paths are ARM's under `body` ("body.properties.publicNetworkAccess"). No table rows needed.
+AZAPI = "azapi"
+AZAPI_TYPES = frozenset({"azapi_resource"})
+
+
+def dialect(framework: str, native_type: str) -> str:
+    """The name the table is read under: the framework, or "azapi" for an azapi resource."""
+    return AZAPI if framework == "terraform" and native_type in AZAPI_TYPES else framework
+
+
 def _attr(kind: str, path: str, framework: str) -> tuple[Attr | None, str]:
     """The table's row for a canonical path and the native path it gives. A path with list
     indexes ("filters_config.1.type") uses the row of the path without them and puts the indexes
     back where the native path has the same shape."""
+    if framework == AZAPI:
+        attr, native = _attr(kind, path, "arm")
+        return attr, "body." + native
     spec = BY_NAME.get(kind)
     if spec is None:
         return None, path
@@ -524,10 +541,11 @@ def native_value(kind: str, path: str, value: Any) -> Any:
 
 def resolve(resource: Resource, path: str) -> Value:
     """Canonical path -> Value, with value maps and provider defaults applied."""
-    attr, native = _attr(resource.kind, path, resource.framework)
+    framework = dialect(resource.framework, resource.native_type)
+    attr, native = _attr(resource.kind, path, framework)
     value = lookup(resource.attrs, native)
     if value.absent and not value.unknown:
-        default = default_for(resource.kind, path, resource.framework)
+        default = default_for(resource.kind, path, framework)
         return Value(default.value, None, DEFAULT) if default else value
     if attr and attr.values and isinstance(value.raw, (str, int, float, bool)):  # a list or map is never mapped
         raw = value.raw

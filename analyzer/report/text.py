@@ -120,7 +120,7 @@ def _source_block(finding: Finding, check: Check, result: ScanResult, paint: _Pa
 def _notes(finding: Finding, check: Check, paint: _Painter) -> list[str]:
     notes = []
     if finding.absent:
-        default = kinds.default_for(finding.kind, finding.attribute, finding.framework)
+        default = kinds.default_for(finding.kind, finding.attribute, kinds.dialect(finding.framework, finding.native_type))
         if default is not None:  # say where the default comes from: the message already says what it is
             notes.append(("note", f"default from {default.source}"))
     for where, why in finding.related:

@@ -33,6 +33,7 @@ import unicodedata
 import urllib.parse
 from typing import Any, Callable, Mapping, Sequence
 
+from analyzer import kinds
 from analyzer.model import ParsedFile, Resource, Unknown, Value, iter_values
 from parsers.terraform.common import ts_parser, reference_reason
 from parsers.terraform.hcl import unescape_quoted
@@ -296,6 +297,10 @@ def evaluate_file(parsed: ParsedFile, module: Module) -> ParsedFile:
     resources = []
     changed = False
     for resource in parsed.resources:
+        if resource.native_type in kinds.AZAPI_TYPES:
+            found = _azapi(resource, module)
+            changed = changed or found is not resource
+            resource = found
         if not resource.kind:
             resources.append(resource)  # no check reads it
             continue
@@ -314,6 +319,30 @@ def evaluate_file(parsed: ParsedFile, module: Module) -> ParsedFile:
             changed = True
         resources.append(resource)
     return dataclasses.replace(parsed, resources=tuple(resources)) if changed else parsed
+
+
+def _azapi(resource: Resource, module: Module) -> Resource:
+    """An `azapi_resource` as the ARM resource it creates: the kind of its `type`
+    ("Microsoft.CognitiveServices/accounts@2024-10-01"), its `body` as data (a `jsonencode(...)`
+    or JSON text body decoded). Native paths are then ARM's under `body` (analyzer.kinds.AZAPI)."""
+    written = resource.attrs.get("type")
+    found = module.plain(written, 0) if written is not None else None
+    if not isinstance(found, str):
+        return resource
+    kind = kinds.kind_of("arm", found.split("@", 1)[0])
+    if not kind:
+        return resource
+    attrs = _evaluate_attrs(resource.attrs, module)
+    body = attrs.get("body")
+    if body is not None and isinstance(body.raw, str):
+        try:
+            decoded = json.loads(body.raw)
+        except ValueError:
+            decoded = None
+        if isinstance(decoded, dict):
+            attrs = {**attrs, "body": _as_value(decoded, body)}
+    return dataclasses.replace(resource, kind=kind, attrs=attrs,
+                               meta={**resource.meta, "api_version": found.partition("@")[2]})
 
 
 def _with_default_tags(resource: Resource, attrs: Mapping[str, Value], module: Module) -> Mapping[str, Value]:
