@@ -209,7 +209,7 @@ def name_of(resource: Resource, path: str) -> str:
 
 def shown(resource: Resource, path: str, raw: Any) -> str:
     """A canonical value as the user writes it: "Disabled", true, 2."""
-    native = kinds.native_value(resource.kind, path, raw)
+    native = kinds.native_value(resource.kind, path, raw, kinds.dialect(resource.framework, resource.native_type))
     if isinstance(native, bool):
         return "true" if native else "false"
     if native is None:

@@ -29,8 +29,11 @@ _FRAMEWORK_LANGUAGES = {"terraform": "hcl", "cloudformation": "yaml", "bicep": "
 
 
 def frameworks_of(check: Check) -> tuple[str, ...]:
-    """The frameworks the check runs on, in kinds.FRAMEWORKS order."""
+    """The frameworks the check runs on, in kinds.FRAMEWORKS order (an ARM type is also Terraform
+    through azapi)."""
     found = {fw for kind in check.kinds if kind in kinds.BY_NAME for fw in kinds.BY_NAME[kind].native}
+    if "arm" in found:
+        found.add("terraform")
     return tuple(fw for fw in kinds.FRAMEWORKS if fw in found)
 
 
@@ -56,7 +59,7 @@ def default_text(kind: str, path: str, framework: str) -> str | None:
     default = kinds.default_for(kind, path, framework)
     if default is None:
         return None
-    return show_value(kinds.native_value(kind, path, default.value))
+    return show_value(kinds.native_value(kind, path, default.value, framework))
 
 
 def remediation_text(check: Check, kind: str = "", framework: str = "") -> str | None:
@@ -68,7 +71,7 @@ def remediation_text(check: Check, kind: str = "", framework: str = "") -> str |
     path = kinds.native_path(kind, remedy.path, framework) if kind and framework else remedy.path
     if isinstance(remedy, RemoveAttr):
         return f"remove `{path}`"
-    value = kinds.native_value(kind, remedy.path, remedy.value) if kind and framework else remedy.value
+    value = kinds.native_value(kind, remedy.path, remedy.value, framework) if kind and framework else remedy.value
     text = f"set `{path}` to `{show_value(value)}`"
     if _has_placeholder(remedy.value):
         text += " (a value you supply)"
@@ -107,7 +110,7 @@ def _defaults(check: Check) -> list[tuple[str, str, str, str]]:
         for default in kinds.DEFAULTS.get(kind, {}).get(check.remediation.path, ()):
             title = kinds.BY_NAME[kind].title if kind in kinds.BY_NAME else kind
             for framework in default.frameworks:
-                value = show_value(kinds.native_value(kind, check.remediation.path, default.value))
+                value = show_value(kinds.native_value(kind, check.remediation.path, default.value, framework))
                 rows.append((title, framework, value, default.source))
     return rows
 

@@ -42,6 +42,7 @@ CONTENT_PARSERS: tuple[tuple[str, str, str, str], ...] = (
 EXCLUDED_DIRS = frozenset({".git", ".hg", ".svn", ".terraform", ".terragrunt-cache", "node_modules",
                            ".venv", "venv", "__pycache__", ".tox", ".mypy_cache", ".pytest_cache"})
 
+SECRET_IN_JOB = "AIP135"  # a SageMaker job's literal secret; the key scanner's finding wins where both see one
 MAX_FILE_BYTES = 5 * 1024 * 1024  # larger files are skipped (and listed as skipped), never read whole
 PARALLEL_THRESHOLD = 64  # below this many files a process pool costs more than it saves
 
@@ -93,11 +94,22 @@ def scan_root(paths: Sequence[str]) -> str:
     return common if os.path.isdir(common) else os.path.dirname(common)
 
 
-def discover(paths: Sequence[str], root: str,
-             exclude: Sequence[str] = ()) -> tuple[list[Target], list[tuple[str, str]]]:
+# Names whose content is never text: not read for keys.
+BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".tiff", ".pdf", ".zip", ".gz",
+                   ".tgz", ".bz2", ".xz", ".7z", ".tar", ".jar", ".war", ".whl", ".egg", ".so", ".dylib",
+                   ".dll", ".exe", ".bin", ".pyc", ".pyo", ".class", ".o", ".a", ".woff", ".woff2", ".ttf",
+                   ".otf", ".eot", ".mp3", ".mp4", ".mov", ".avi", ".wav", ".flac", ".parquet", ".avro",
+                   ".orc", ".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".safetensors", ".onnx", ".h5",
+                   ".keras", ".tflite", ".npy", ".npz", ".joblib", ".gguf", ".db", ".sqlite", ".iso")
+TEXT = ("text", "", "")  # a file read only for keys (analyzer.secrets)
+
+
+def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
+             text: bool = False) -> tuple[list[Target], list[tuple[str, str]]]:
     """The files to scan under `paths`, and the ones skipped with the reason. Files and folders
     matching an `exclude` glob (gitignore-like, relative to `root`) are left out silently, even
-    when named on the command line (so pre-commit's file lists respect them too)."""
+    when named on the command line (so pre-commit's file lists respect them too). With `text`,
+    every other file that may be text is a target too (framework "text"), to be read for keys."""
     targets: dict[str, Target] = {}
     skipped: list[tuple[str, str]] = []
     real_root = os.path.realpath(root)
@@ -110,33 +122,43 @@ def discover(paths: Sequence[str], root: str,
             found = os.path.relpath(os.path.realpath(path), real_root)
         return found.replace(os.sep, "/")
 
-    def consider(path: str, explicit: bool) -> None:
-        real = os.path.realpath(path)
+    def consider(path: str, explicit: bool, real_folder: str | None = None) -> None:
+        # a file that is not a link, in a folder known to be inside the root, is where it says
+        if real_folder is not None and not os.path.islink(path):
+            real = os.path.join(real_folder, os.path.basename(path))
+        else:
+            real = os.path.realpath(path)
+        where = relative(path)
         if real != real_root and not real.startswith(os.path.join(real_root, "")):
-            skipped.append((relative(path), "links outside the scanned folder"))
+            skipped.append((where, "links outside the scanned folder"))
             return
         found = parser_for(os.path.basename(path))
-        if excluded(relative(path)):
+        if excluded(where):
             return
         if found is None and path.lower().endswith(CONTENT_SUFFIXES):
-            found = _by_content(real)
-        if found is not None and not _utf8(relative(path)):
+            # read for keys anyway: the worker tells a template from other YAML or JSON, reading
+            # the file once; without key scanning it is told here
+            found = TEXT if text else _by_content(real)
+        if found is not None and not _utf8(where):
             # reports are UTF-8 (JSON, SARIF): say so here rather than fail while writing them
-            skipped.append((relative(path).encode("utf-8", "replace").decode("utf-8"), "its name is not valid UTF-8"))
+            skipped.append((where.encode("utf-8", "replace").decode("utf-8"), "its name is not valid UTF-8"))
             return
+        if found is None and text and not path.lower().endswith(BINARY_SUFFIXES) and _utf8(where):
+            found = TEXT
         if found is None:
             if explicit:
-                skipped.append((relative(path), "not a file type aiposture reads"))
+                skipped.append((where, "not a file type aiposture reads"))
             return
         try:
             size = os.path.getsize(real)
         except OSError as error:
-            skipped.append((relative(path), f"cannot be read: {error.strerror}"))
+            skipped.append((where, f"cannot be read: {error.strerror}"))
             return
         if size > MAX_FILE_BYTES:
-            skipped.append((relative(path), f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"))
+            if found is not TEXT or explicit:  # a large data file is not worth a line each
+                skipped.append((where, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"))
             return
-        targets.setdefault(real, Target(path, relative(path), *found))
+        targets.setdefault(real, Target(path, where, *found))
 
     for path in paths:
         if os.path.isfile(path):
@@ -146,8 +168,10 @@ def discover(paths: Sequence[str], root: str,
             dirs[:] = sorted(d for d in dirs if d not in EXCLUDED_DIRS
                              and not os.path.islink(os.path.join(folder, d))
                              and not excluded(relative(os.path.join(folder, d)), True))
+            real_folder = os.path.realpath(folder)  # once per folder, not once per file
+            inside = real_folder == real_root or real_folder.startswith(os.path.join(real_root, ""))
             for name in sorted(files):
-                consider(os.path.join(folder, name), explicit=False)
+                consider(os.path.join(folder, name), explicit=False, real_folder=real_folder if inside else None)
             if "cdktf.json" in files:
                 from parsers.terraform import cdktf_outputs  # only for CDK for Terraform projects
 
@@ -554,11 +578,17 @@ def _with_prefix(parsed: ParsedFile, prefix: str) -> ParsedFile:
 
 def check_parsed(parsed: ParsedFile, evaluated: ParsedFile, data: bytes, parser: str, writer: str,
                  checks: Sequence[Check], fixes: bool = False, folder: str = "",
-                 context: Context | None = None) -> FileOutcome:
+                 context: Context | None = None, keys: Sequence[Finding] = ()) -> FileOutcome:
     """Check one file: `evaluated` is what the checks judge; fixes are written on `parsed`, the
     file as it is written (an evaluated value is not text the writer may touch). `context`: the
-    resources checked together with the file's (its folder's)."""
+    resources checked together with the file's (its folder's). `keys`: the file's key findings
+    (AIP5xx), judged with the rest by the file's inline suppressions."""
     outcome = check_file(evaluated, checks, context)
+    if keys:
+        # a key reported by the key scanner is not also a job's literal secret (AIP135)
+        outcome.findings = [f for f in outcome.findings if not (
+            f.rule_id == SECRET_IN_JOB and any(f.span.start <= k.span.start < f.span.end for k in keys))]
+        outcome.findings += keys
     path = parsed.path
     suppressions = suppress.find(path, data)  # [] at once when the file has no marker
     if fixes and any(f.fix_safety is not None for f in outcome.findings):
@@ -592,6 +622,15 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
     FileOutcome per target, in order, and the local module calls the folder makes."""
     read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
     for target in targets:
+        if target.framework == "text":
+            found = _scan_text_file(target, checks)
+            if isinstance(found, FileOutcome):
+                read.append(found)
+                continue
+            target, data = found  # a template found by its content: checked like the others
+            parsed = importlib.import_module(target.parser).parse(target.relative, data)
+            read.append((target, data, _with_prefix(parsed, call.prefix) if call else parsed))
+            continue
         try:
             data, parsed = _read_and_parse(target)
         except OSError as error:
@@ -613,15 +652,40 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
             continue
         target, data, parsed = item
         external = call is not None and bool(call.external)
+        keys: list[Finding] = []
+        if call is None:  # a file's keys are its text's: found once, not once per module instance
+            from analyzer.secrets.findings import key_findings
+
+            keys = key_findings(target.relative, data, checks, parsed.framework, parsed)[0]
         outcome = check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks,
                                fixes and not external, os.path.dirname(target.absolute),
-                               context if parsed.framework == "terraform" else None)
+                               context if parsed.framework == "terraform" else None, keys)
         if call is not None and call.argument_spans and module is not None:
             _trace_to_caller(outcome, parsed, module, call)
         if external:
             _report_at_caller(outcome, call)
         outcomes.append(outcome)
     return outcomes, calls
+
+
+def _scan_text_file(target: Target, checks: Sequence[Check]) -> FileOutcome | tuple[Target, bytes]:
+    """A text file: the target as what it is and its bytes when its content says it is a template
+    (CloudFormation, ARM, a SageMaker pipeline); else its key findings, inline suppressions applied."""
+    from analyzer.secrets.findings import key_findings
+
+    try:
+        with open(target.absolute, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        return FileOutcome([], [], 0, 0, f"cannot be read: {error.strerror}")
+    found = parser_for(os.path.basename(target.absolute), data)
+    if found is not None:
+        return replace(target, framework=found[0], parser=found[1], writer=found[2]), data
+    findings, _ = key_findings(target.relative, data, checks)
+    outcome = FileOutcome(findings, [], 0, 0)
+    if findings or suppress.MARKER in data:
+        suppress.filter_outcome(outcome, target.relative, data, (), checks, "text")
+    return outcome
 
 
 def _report_at_caller(outcome: FileOutcome, call: ModuleCall) -> None:
@@ -699,13 +763,15 @@ def _not_followed(skipped: list[tuple[str, str]], calls: Sequence[ModuleCall], w
 
 
 def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]) -> list[FileOutcome]:
-    """A called module's outcomes: its files' parse errors once, and what each instance found."""
+    """A called module's outcomes: its files' parse errors and keys once, and what each instance found."""
     merged = []
     for position, base in enumerate(alone):
-        outcome = FileOutcome([f for f in base.findings if f.rule_id == PARSE_ERROR_ID], [], 0, 0, base.error)
+        outcome = FileOutcome([f for f in base.findings if f.rule_id == PARSE_ERROR_ID or f.rule_id.startswith("AIP5")],
+                              [], 0, 0, base.error)
         for instance in instances:
             found = instance[position]
-            outcome.findings += [f for f in found.findings if f.rule_id != PARSE_ERROR_ID]
+            outcome.findings += [f for f in found.findings
+                                 if f.rule_id != PARSE_ERROR_ID and not f.rule_id.startswith("AIP5")]
             outcome.unknowns += found.unknowns
             outcome.suppressed += found.suppressed
             outcome.resources += found.resources
@@ -743,9 +809,12 @@ def called_units(targets: Sequence[Target]) -> set[str]:
 
 def unit_of(target: Target) -> str:
     """What a target is evaluated with (real path): a Terraform file with its folder (a module);
-    any other file on its own (a template, a Bicep file)."""
+    the text files of a folder together (read for keys, or templates found by content: each is
+    evaluated on its own, batched only to save tasks); any other file on its own (a Bicep file)."""
     if target.framework == "terraform":
         return os.path.realpath(os.path.dirname(target.absolute))
+    if target.framework == "text":
+        return os.path.dirname(target.absolute) + os.sep + "\0text"  # never a module: no link to resolve
     return os.path.realpath(target.absolute)
 
 
@@ -836,7 +905,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
     if severity_overrides:
         checks = override_severities(checks, severity_overrides)
     root = scan_root(paths)
-    targets, skipped = discover(paths, root, exclude)
+    targets, skipped = discover(paths, root, exclude, text=any(c.id.startswith("AIP5") for c in checks))
     targets = mark_child_modules(targets)  # before --changed-since: an unchanged caller still calls
     if changed_since:
         from analyzer import changes

@@ -36,10 +36,11 @@ def _module(name: str):
 
 def native_change(resource_kind: str, framework: str, remedy: SetAttr | RemoveAttr,
                   native_type: str = "") -> NativeSet | NativeRemove:
-    path = kinds.native_path(resource_kind, remedy.path, kinds.dialect(framework, native_type))
+    dialect = kinds.dialect(framework, native_type)
+    path = kinds.native_path(resource_kind, remedy.path, dialect)
     if isinstance(remedy, RemoveAttr):
         return NativeRemove(path)
-    return NativeSet(path, kinds.native_value(resource_kind, remedy.path, remedy.value))
+    return NativeSet(path, kinds.native_value(resource_kind, remedy.path, remedy.value, dialect))
 
 
 def local_key(key: tuple) -> tuple:
@@ -119,7 +120,8 @@ def plan(parsed: ParsedFile, data: bytes, findings: Sequence[Finding], checks: S
         if reason:
             planned.append(dataclasses.replace(finding, fix_note=f"no fix: {reason}"))
             continue
-        title = docs.remediation_text(check, finding.kind, finding.framework) or check.title
+        title = docs.remediation_text(check, finding.kind, kinds.dialect(finding.framework, finding.native_type)) \
+            or check.title
         fix = Fix(title[0].upper() + title[1:], edits, check.fix_safety)
         planned.append(dataclasses.replace(finding, fix=fix))
     return planned

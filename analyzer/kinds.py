@@ -26,6 +26,15 @@ IMDS_VERSION = {"1": "1", "2": "2", 1: "1", 2: "2"}
 class Attr:
     native: Mapping[str, str] = field(default_factory=dict)  # framework -> native dotted path
     values: Mapping[Any, Any] = field(default_factory=dict)  # native value -> canonical value
+    # the frameworks whose spelling `values` translates (empty: all); e.g. ARM's "Disabled" for a
+    # setting Terraform writes as the boolean itself
+    values_for: tuple[str, ...] = ()
+
+    def maps(self, framework: str) -> Mapping[Any, Any]:
+        """The value map for a framework (read under its dialect: azapi is ARM)."""
+        if self.values_for and (ARM if framework == AZAPI else framework) not in self.values_for:
+            return {}
+        return self.values
 
 
 @dataclass(frozen=True)
@@ -299,6 +308,144 @@ KINDS: tuple[Kind, ...] = (
                 {"cloudformation": "ServerSideEncryptionConfiguration.KmsKeyId"}),
         },
     ),
+    # Azure AI services (Cognitive Services / Azure OpenAI / Foundry resource): checks/azure/cognitive.py.
+    # Where Terraform and ARM differ in the sense of a value, not just its spelling (`local_auth_enabled`
+    # against `disableLocalAuth`), each has its own canonical name and the check reads the one of the
+    # resource's framework: a value map would also apply to Terraform's booleans.
+    Kind(
+        "azure.cognitive.account", "Azure AI services (Cognitive Services / Azure OpenAI) account",
+        {"terraform": "azurerm_cognitive_account", "bicep": "Microsoft.CognitiveServices/accounts",
+         "arm": "Microsoft.CognitiveServices/accounts"},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, native, values in (
+            ("public_network_access_enabled", "properties.publicNetworkAccess", ENABLED_DISABLED),
+            ("disable_local_auth", "properties.disableLocalAuth", TRUE_FALSE),
+            ("network_acls.default_action", "properties.networkAcls.defaultAction", {}),
+            ("outbound_network_access_restricted", "properties.restrictOutboundNetworkAccess", TRUE_FALSE),
+            ("fqdns", "properties.allowedFqdnList", {}),
+            ("custom_subdomain_name", "properties.customSubDomainName", {}),
+            ("encryption", "properties.encryption", {}),
+            ("encryption.key_source", "properties.encryption.keySource", {}),
+        )},
+    ),
+    Kind(
+        # azurerm 4.x only (removed in 5.0 for azurerm_cognitive_account kind "AIServices")
+        "azure.cognitive.ai_services", "Azure AI services account (azurerm_ai_services)",
+        {"terraform": "azurerm_ai_services"},
+        {
+            "public_network_access_enabled": Attr({"terraform": "public_network_access"}, values=ENABLED_DISABLED),
+            "local_auth_enabled": Attr({"terraform": "local_authentication_enabled"}),
+        },
+    ),
+    Kind(
+        # azurerm_ai_foundry is the Foundry hub (a Machine Learning workspace of kind Hub) in the
+        # released providers and a Foundry resource (a Cognitive Services account of kind AIServices)
+        # in the provider's newer sources: the checks tell the two shapes apart by `sku_name`, which
+        # only the account has. Its ARM types belong to the account kind and to the ML workspace.
+        "azure.ai_foundry", "AI Foundry hub or resource (azurerm_ai_foundry)",
+        {"terraform": "azurerm_ai_foundry"},
+        {
+            "public_network_access_enabled": Attr({"terraform": "public_network_access"}, values=ENABLED_DISABLED),
+            "local_auth_enabled": Attr({"terraform": "local_authentication_enabled"}),
+        },
+    ),
+    Kind(
+        "azure.cognitive.project", "AI Foundry project (Cognitive Services account project)",
+        {"terraform": "azurerm_cognitive_account_project", "bicep": "Microsoft.CognitiveServices/accounts/projects",
+         "arm": "Microsoft.CognitiveServices/accounts/projects"},
+    ),
+    Kind(
+        "azure.ai_foundry.project", "AI Foundry project (azurerm_ai_foundry_project)",
+        {"terraform": "azurerm_ai_foundry_project"},
+    ),
+    Kind(
+        "azure.cognitive.account_cmk", "Azure AI services account customer-managed key",
+        {"terraform": "azurerm_cognitive_account_customer_managed_key"},
+    ),
+    Kind(
+        "azure.cognitive.rai_policy", "Azure OpenAI content filter (RAI policy)",
+        {"terraform": "azurerm_cognitive_account_rai_policy", "bicep": "Microsoft.CognitiveServices/accounts/raiPolicies",
+         "arm": "Microsoft.CognitiveServices/accounts/raiPolicies"},
+        {
+            "content_filter": Attr({"bicep": "properties.contentFilters", "arm": "properties.contentFilters"}),
+            "mode": Attr({"bicep": "properties.mode", "arm": "properties.mode"}),
+        },
+    ),
+    # Azure Machine Learning (workspaces, AI Foundry hubs, computes, online endpoints) and Azure AI
+    # Search: checks/azure/ml.py and checks/azure/search.py. Canonical paths are azurerm's; Bicep and
+    # ARM (and azapi, under `body`) read the ARM paths. One ARM type holds every compute type
+    # (`properties.computeType`), so the ARM kind is one while azurerm has one resource per type.
+    Kind(
+        "azure.ml.workspace", "Azure Machine Learning workspace",
+        {"terraform": "azurerm_machine_learning_workspace",
+         "bicep": "Microsoft.MachineLearningServices/workspaces",
+         "arm": "Microsoft.MachineLearningServices/workspaces"},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
+            "public_network_access_enabled": ("properties.publicNetworkAccess", ENABLED_DISABLED),
+            "managed_network.isolation_mode": ("properties.managedNetwork.isolationMode", {}),
+            "encryption": ("properties.encryption", {}),
+            "encryption.status": ("properties.encryption.status", {}),
+            "encryption.key_id": ("properties.encryption.keyVaultProperties.keyIdentifier", {}),
+            "storage_account_access_type": ("properties.systemDatastoresAuthMode",
+                                            {"AccessKey": "AccessKey", "Identity": "Identity",
+                                             "UserDelegationSAS": "UserDelegationSAS"}),
+            "v1_legacy_mode_enabled": ("properties.v1LegacyMode", TRUE_FALSE),
+            "primary_user_assigned_identity": ("properties.primaryUserAssignedIdentity", {}),
+            "high_business_impact": ("properties.hbiWorkspace", TRUE_FALSE),
+        }.items()},
+    ),
+    Kind(
+        "azure.ml.compute_instance", "Azure Machine Learning compute instance",
+        {"terraform": "azurerm_machine_learning_compute_instance"},
+    ),
+    Kind(
+        "azure.ml.compute_cluster", "Azure Machine Learning compute cluster",
+        {"terraform": "azurerm_machine_learning_compute_cluster"},
+    ),
+    Kind(
+        # every compute type; the checks read `compute_type` (ComputeInstance, AmlCompute, ...)
+        "azure.ml.compute", "Azure Machine Learning compute",
+        {"bicep": "Microsoft.MachineLearningServices/workspaces/computes",
+         "arm": "Microsoft.MachineLearningServices/workspaces/computes"},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
+            "compute_type": ("properties.computeType", {}),
+            "local_auth_enabled": ("properties.disableLocalAuth", {True: False, False: True}),
+            "node_public_ip_enabled": ("properties.properties.enableNodePublicIp", TRUE_FALSE),
+            "subnet_resource_id": ("properties.properties.subnet.id", {}),
+            # ComputeInstance
+            "ssh": ("properties.properties.sshSettings", {}),
+            "ssh_public_access": ("properties.properties.sshSettings.sshPublicAccess", ENABLED_DISABLED),
+            "idle_time_before_shutdown": ("properties.properties.idleTimeBeforeShutdown", {}),
+            # AmlCompute
+            "ssh_public_access_enabled": ("properties.properties.remoteLoginPortPublicAccess", ENABLED_DISABLED),
+            "scale_settings.min_node_count": ("properties.properties.scaleSettings.minNodeCount", {}),
+        }.items()},
+    ),
+    Kind(
+        # no azurerm resource: ARM, Bicep, and azapi in Terraform
+        "azure.ml.online_endpoint", "Azure Machine Learning online endpoint",
+        {"bicep": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints",
+         "arm": "Microsoft.MachineLearningServices/workspaces/onlineEndpoints"},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
+            "public_network_access_enabled": ("properties.publicNetworkAccess", ENABLED_DISABLED),
+            "auth_mode": ("properties.authMode", {}),
+        }.items()},
+    ),
+    Kind(
+        "azure.search.service", "Azure AI Search service",
+        {"terraform": "azurerm_search_service", "bicep": "Microsoft.Search/searchServices",
+         "arm": "Microsoft.Search/searchServices"},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
+            # "securedByPerimeter": a network security perimeter's rules decide, not the public internet
+            "public_network_access_enabled": ("properties.publicNetworkAccess",
+                                              {"enabled": True, "disabled": False, "securedByPerimeter": False}),
+            # Terraform: a list of addresses; ARM: a list of {"value": address}
+            "allowed_ips": ("properties.networkRuleSet.ipRules", {}),
+            # not `local_authentication_enabled`: a negating map would also apply to Terraform's booleans
+            "disable_local_auth": ("properties.disableLocalAuth", TRUE_FALSE),
+            "customer_managed_key_enforcement_enabled": ("properties.encryptionWithCmk.enforcement",
+                                                         {"Enabled": True, "Disabled": False, "Unspecified": False}),
+        }.items()},
+    ),
     # SageMaker jobs read from pipeline code (parsers/sagemaker: SDK calls and pipeline definition
     # JSON). Their attributes are the API request's fields, so the natives are API paths; the
     # canonical names are the SDK v2 keywords.
@@ -364,6 +511,7 @@ KINDS: tuple[Kind, ...] = (
 )
 
 TF = ("terraform",)
+AZ = ("bicep", "arm")  # ARM requests: Bicep, ARM JSON (and azapi, read as "arm")
 
 # kind -> canonical path -> Default. Sources: ../shared/research/defaults.md section 1.
 DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
@@ -440,6 +588,130 @@ DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
         "logging_config.text_data_delivery_enabled": (
             Default(True, TF, "terraform-provider-aws model_invocation_logging_configuration.go: Default true"),),
     },
+    # research/defaults.md section 3 (azapi reads the "arm" rows: the same request reaches the same API)
+    "azure.cognitive.account": {
+        "public_network_access_enabled": (
+            Default(True, TF, "terraform-provider-azurerm cognitive_account_resource.go: public_network_access_enabled "
+                              "Default true (sends Enabled)"),
+            Default(True, ("bicep", "arm"), "Microsoft.CognitiveServices/accounts: no default in the API spec; "
+                                            "accounts accept connections from clients on any network by default "
+                                            "(learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks)"),),
+        "local_auth_enabled": (
+            Default(True, TF, "terraform-provider-azurerm cognitive_account_resource.go: local_auth_enabled Default true "
+                              "(sends disableLocalAuth false)"),),
+        "disable_local_auth": (
+            Default(False, ("bicep", "arm"), "Microsoft.CognitiveServices/accounts: disableLocalAuth absent is false, "
+                                             "API keys are accepted (no default in the API spec)"),),
+        "outbound_network_access_restricted": (
+            Default(False, TF, "terraform-provider-azurerm cognitive_account_resource.go: "
+                               "outbound_network_access_restricted Default false"),
+            Default(False, ("bicep", "arm"), "Microsoft.CognitiveServices/accounts: restrictOutboundNetworkAccess "
+                                             "absent is false"),),
+    },
+    "azure.cognitive.ai_services": {
+        "public_network_access_enabled": (
+            Default(True, TF, "terraform-provider-azurerm ai_services_resource.go: public_network_access Default "
+                              "\"Enabled\""),),
+        "local_auth_enabled": (
+            Default(True, TF, "terraform-provider-azurerm ai_services_resource.go: local_authentication_enabled "
+                              "Default true"),),
+        "outbound_network_access_restricted": (
+            Default(False, TF, "terraform-provider-azurerm ai_services_resource.go: outbound_network_access_restricted "
+                               "Default false"),),
+    },
+    "azure.ai_foundry": {
+        "public_network_access_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machinelearning/ai_foundry_resource.go (hub) and "
+                              "cognitive/ai_foundry_resource.go (Foundry resource): public_network_access Default "
+                              "\"Enabled\""),),
+        "local_auth_enabled": (
+            Default(True, TF, "terraform-provider-azurerm cognitive/ai_foundry_resource.go: local_authentication_enabled "
+                              "Default true (the Foundry resource shape only; a hub has no such argument)"),),
+        "outbound_network_access_restricted": (
+            Default(False, TF, "terraform-provider-azurerm cognitive/ai_foundry_resource.go: "
+                               "outbound_network_access_restricted Default false (the Foundry resource shape only)"),),
+    },
+    # research/defaults.md section 4: Azure Machine Learning and Azure AI Search (checks/azure/ml.py,
+    # checks/azure/search.py; azapi reads the "arm" rows)
+    "azure.ml.workspace": {
+        "public_network_access_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machine_learning_workspace_resource.go: "
+                              "public_network_access_enabled Default true since 4.0 (3.25-3.117 sent Disabled when "
+                              "absent; before 3.25 nothing was sent)"),
+            Default(True, AZ, "Microsoft.MachineLearningServices/workspaces: publicNetworkAccess has no default in the "
+                              "spec; a workspace without it is reachable from public networks "
+                              "(learn.microsoft.com/azure/machine-learning/how-to-configure-private-link)"),),
+        "managed_network.isolation_mode": (
+            Default("Disabled", TF, "terraform-provider-azurerm machine_learning_workspace_resource.go: "
+                                    "managed_network is Optional+Computed, not sent when absent"),
+            Default("Disabled", AZ, "the managed virtual network is opt-in: a workspace without managedNetwork has "
+                                    "none (learn.microsoft.com/azure/machine-learning/how-to-managed-network; the "
+                                    "literal isolationMode is UNCONFIRMED)"),),
+        "storage_account_access_type": (
+            Default("AccessKey", TF, "terraform-provider-azurerm machine_learning_workspace_resource.go: "
+                                     "storage_account_access_type Default AccessKey"),
+            Default("AccessKey", AZ, "Microsoft.MachineLearningServices/workspaces: without "
+                                     "systemDatastoresAuthMode the system datastores use the storage account key"),),
+    },
+    "azure.ml.compute_instance": {
+        "node_public_ip_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machine_learning_compute_instance_resource.go: "
+                              "node_public_ip_enabled Default true"),),
+        "local_auth_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machine_learning_compute_instance_resource.go: "
+                              "local_auth_enabled Default true (sends disableLocalAuth false)"),),
+    },
+    "azure.ml.compute_cluster": {
+        "node_public_ip_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machine_learning_compute_cluster_resource.go: "
+                              "node_public_ip_enabled Default true"),),
+        "local_auth_enabled": (
+            Default(True, TF, "terraform-provider-azurerm machine_learning_compute_cluster_resource.go: "
+                              "local_auth_enabled Default true (sends disableLocalAuth false)"),),
+        "ssh_public_access_enabled": (
+            Default(False, TF, "terraform-provider-azurerm machine_learning_compute_cluster_resource.go: "
+                               "remoteLoginPortPublicAccess Disabled is sent unless ssh_public_access_enabled is true"),),
+    },
+    "azure.ml.compute": {
+        "node_public_ip_enabled": (
+            Default(True, AZ, "ComputeInstanceProperties / AmlComputeProperties enableNodePublicIp: spec default true "
+                              "(azure-ai-ml: \"Default Value: True\"; UNCONFIRMED for 2025 api-versions)"),),
+        "local_auth_enabled": (
+            Default(True, AZ, "Compute disableLocalAuth: no spec default; absent is false, local authentication "
+                              "allowed"),),
+        "ssh_public_access": (
+            Default(False, AZ, "ComputeInstanceSshSettings sshPublicAccess: spec default Disabled"),),
+        "ssh_public_access_enabled": (
+            Default("NotSpecified", AZ, "AmlComputeProperties remoteLoginPortPublicAccess: spec default NotSpecified, "
+                                        "the public SSH port is open on every node unless the cluster is in a "
+                                        "subnet"),),
+        "scale_settings.min_node_count": (
+            Default(0, AZ, "ScaleSettings minNodeCount: spec default 0"),),
+    },
+    "azure.ml.online_endpoint": {
+        "public_network_access_enabled": (
+            Default(True, AZ, "OnlineEndpoint publicNetworkAccess: no spec default; the endpoint is public unless "
+                              "Disabled (learn.microsoft.com/azure/machine-learning/how-to-secure-online-endpoint; "
+                              "UNCONFIRMED)"),),
+    },
+    "azure.search.service": {
+        "public_network_access_enabled": (
+            Default(True, TF, "terraform-provider-azurerm search_service_resource.go: public_network_access_enabled "
+                              "Default true"),
+            Default(True, AZ, "Microsoft.Search/searchServices 2025-05-01 spec: publicNetworkAccess default "
+                              "\"enabled\""),),
+        "local_authentication_enabled": (
+            Default(True, TF, "terraform-provider-azurerm search_service_resource.go: local_authentication_enabled "
+                              "Default true"),),
+        "disable_local_auth": (
+            Default(False, AZ, "Microsoft.Search/searchServices spec: disableLocalAuth nullable, no default; API keys "
+                               "are accepted"),),
+        "customer_managed_key_enforcement_enabled": (
+            Default(False, TF, "terraform-provider-azurerm search_service_resource.go: "
+                               "customer_managed_key_enforcement_enabled Default false (sends Disabled)"),
+            Default(False, AZ, "Microsoft.Search/searchServices encryptionWithCmk.enforcement: Unspecified when "
+                               "absent (observed in exported templates; spec default UNCONFIRMED)"),),
+    },
     # the SageMaker API: an absent boolean is false (pipeline definitions omit false ones)
     **{kind: {
         "enable_network_isolation": (Default(False, ("sagemaker",), f"{api} API: EnableNetworkIsolation absent is false"),),
@@ -480,6 +752,7 @@ def default_for(kind: str, path: str, framework: str) -> Default | None:
 # `azapi_resource` with `type = "Microsoft.X/y@version"` has the ARM type's kind, and its native
 # paths are ARM's under `body` ("body.properties.publicNetworkAccess"). No table rows needed.
 AZAPI = "azapi"
+ARM = "arm"
 AZAPI_TYPES = frozenset({"azapi_resource"})
 
 
@@ -526,11 +799,11 @@ def same(a: Any, b: Any) -> bool:
     return a == b and isinstance(a, bool) == isinstance(b, bool)
 
 
-def native_value(kind: str, path: str, value: Any) -> Any:
-    """The native spelling of a canonical value (False -> "Disabled" where the table maps it),
-    or the value itself: what messages and writers show."""
-    attr = _attr(kind, path, "")[0]
-    mapping = attr.values if attr else {}
+def native_value(kind: str, path: str, value: Any, framework: str = "") -> Any:
+    """The native spelling of a canonical value in a framework (False -> "Disabled" where the
+    table maps it), or the value itself: what messages and writers show."""
+    attr = _attr(kind, path, framework or "")[0]
+    mapping = attr.maps(framework) if attr else {}
     if any(same(native, value) and same(canonical, value) for native, canonical in mapping.items()):
         return value  # a map that also accepts strings ("true" -> True) writes the value itself
     for native, canonical in mapping.items():
@@ -547,13 +820,14 @@ def resolve(resource: Resource, path: str) -> Value:
     if value.absent and not value.unknown:
         default = default_for(resource.kind, path, framework)
         return Value(default.value, None, DEFAULT) if default else value
-    if attr and attr.values and isinstance(value.raw, (str, int, float, bool)):  # a list or map is never mapped
+    mapping = attr.maps(framework) if attr else {}
+    if mapping and isinstance(value.raw, (str, int, float, bool)):  # a list or map is never mapped
         raw = value.raw
-        if isinstance(raw, str) and raw not in attr.values:
+        if isinstance(raw, str) and raw not in mapping:
             # providers validate exact spellings; accept other cases rather than misjudge them
-            raw = next((k for k in attr.values if isinstance(k, str) and k.lower() == raw.lower()), raw)
-        if raw in attr.values:
-            return Value(attr.values[raw], value.span, value.origin, value.key_span)
+            raw = next((k for k in mapping if isinstance(k, str) and k.lower() == raw.lower()), raw)
+        if raw in mapping:
+            return Value(mapping[raw], value.span, value.origin, value.key_span)
     return value
 
 
@@ -562,6 +836,9 @@ def validate() -> None:
     names = [k.name for k in KINDS]
     if len(names) != len(set(names)):
         raise ValueError("duplicate kind names in KINDS")
+    natives = [(fw, native.lower() if fw in CASE_INSENSITIVE else native) for k in KINDS for fw, native in k.native.items()]
+    if len(natives) != len(set(natives)):
+        raise ValueError(f"a native type has two kinds: {sorted({n for n in natives if natives.count(n) > 1})}")
     for kind in KINDS:
         for framework in kind.native:
             if framework not in FRAMEWORKS:

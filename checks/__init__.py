@@ -9,9 +9,12 @@ import re
 
 from analyzer import kinds
 from analyzer.check import Check
-from checks import tool
+from checks import secrets, tool
 from checks.aws import bedrock, comprehend, kendra, sagemaker
 from checks.aws import sagemaker_jobs
+from checks.azure import cognitive
+from checks.azure import ml as azure_ml
+from checks.azure import search as azure_search
 
 ALL_CHECKS: tuple[Check, ...] = (
     *sagemaker.CHECKS,
@@ -19,6 +22,10 @@ ALL_CHECKS: tuple[Check, ...] = (
     *bedrock.CHECKS,
     *comprehend.CHECKS,
     *kendra.CHECKS,
+    *cognitive.CHECKS,
+    *azure_ml.CHECKS,
+    *azure_search.CHECKS,
+    *secrets.CHECKS,
     *tool.CHECKS,
 )
 
@@ -41,7 +48,7 @@ def validate(checks: tuple[Check, ...]) -> None:
             raise ValueError(f"{where}: name must be a unique kebab-case slug")
         seen_ids.add(check.id)
         seen_names.add(check.name)
-        if not check.kinds and not check.id.startswith("AIP9"):
+        if not check.kinds and not check.id.startswith(("AIP5", "AIP9")):  # keys in files, the tool's own
             raise ValueError(f"{where}: a check must name the kinds it runs on")
         for kind in check.kinds:
             if kind not in kinds.BY_NAME:

@@ -51,7 +51,8 @@ def test_example(check, example):
             if finding.absent:
                 assert finding.span == headers[finding.resource]
             else:
-                name = kinds.native_path(finding.kind, finding.attribute, finding.framework).rsplit(".", 1)[-1]
+                dialect = kinds.dialect(finding.framework, finding.native_type)
+                name = kinds.native_path(finding.kind, finding.attribute, dialect).rsplit(".", 1)[-1]
                 assert squash(name) in squash(line), (finding.attribute, line)
     else:
         assert not fired, [f.message for f in fired]

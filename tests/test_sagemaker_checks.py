@@ -115,10 +115,14 @@ def test_findings_on_the_fixture_point_at_the_call_or_the_keyword():
 # --- secrets, roles, images -----------------------------------------------------------------------
 
 
+# key-shaped values built here, never written whole in the repository
+_RANDOM = "Qm7Xk2Lp9Rw4Tz8Vb3Nc6Hd1Jf5Gs0YaUe"
+
+
 @pytest.mark.parametrize("name, value, expected", [
-    ("OPENAI_API_KEY", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh", "an OpenAI API key"),
-    ("anything", "sk-ant-api03-" + "a1B2" * 10, "an Anthropic API key"),
-    ("token", '"hf_AbCdEfGhIjKlMnOpQrStUvWxYz0123456789"', "a Hugging Face token"),
+    ("anything", "sk-" + "proj-" + _RANDOM * 2 + "T3Blb" + "kFJ" + _RANDOM[::-1] * 2, "an OpenAI key"),
+    ("token", '"' + "hf" + "_" + _RANDOM + '"', "a Hugging Face key"),
+    ("OPENAI_API_KEY", "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh", "a literal secret"),  # not a real shape
     ("DB_PASSWORD", "Tr0ub4dor&3", "a literal secret"),
     ("apiKey", "3f9a1c2e7b5d4f60", "a literal secret"),
     ("MAX_TOKENS", "4096", None),
@@ -134,9 +138,9 @@ def test_secret_kind(name, value, expected):
 
 def test_mask_never_shows_more_than_six_characters():
     secret = "sk-proj-Ab3dEf6hIj9kLm2nOp5qRs8tUv1wXy4zAb7cDe0fGh"
-    assert mask(secret) == "sk-p...Gh"
-    assert mask("hunter22") == "hu..."
-    assert mask("abc") == "..."
+    assert mask(secret) == "sk-p…Gh"
+    assert mask("hunter22") == "hu…"
+    assert mask("abc") == "…"
     outcome = check_source("pipeline.py", sagemaker_jobs.JOB_SECRETS.examples[2].source.encode(), CHECKS)
     assert all(secret not in f.message for f in outcome.findings)
 

@@ -126,7 +126,7 @@ def _notes(finding: Finding, check: Check, paint: _Painter) -> list[str]:
     for where, why in finding.related:
         notes.append(("from", f"{where.path}:{where.line}:{where.col}: {why}"))
     if finding.fix_safety is not None:
-        remedy = docs.remediation_text(check, finding.kind, finding.framework)
+        remedy = docs.remediation_text(check, finding.kind, kinds.dialect(finding.framework, finding.native_type))
         safety = f"fix safety: {finding.fix_safety.label}"
         notes.append(("help", f"{remedy}; {safety}" if remedy else safety))
     gutter = " " * max(4, len(str(finding.span.line)))

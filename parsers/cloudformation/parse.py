@@ -79,7 +79,6 @@ META = {
 }
 TYPE_PREFIXES = ("AWS::", "Alexa::", "Custom::")
 
-_PREFILTER = re.compile(rb"AWSTemplateFormatVersion|(?:AWS|Alexa|Custom)::")
 _VERSION_LINE = re.compile(rb'^(?:AWSTemplateFormatVersion|"AWSTemplateFormatVersion"|\'AWSTemplateFormatVersion\')'
                            rb"[ \t]*:", re.M)
 _JSON_VERSION = re.compile(rb'"AWSTemplateFormatVersion"[ \t\r\n]*:')
@@ -91,11 +90,16 @@ _JSON_RESOURCES = re.compile(rb'"Resources"[ \t\r\n]*:[ \t\r\n]*\{')
 _JSON_TYPE = re.compile(rb'"Type"[ \t\r\n]*:[ \t\r\n]*"(?:AWS|Alexa|Custom)::')
 
 
+def _mentions_aws(data: bytes) -> bool:
+    """The prefilter, as substring tests (C speed; an alternation regex is several times slower)."""
+    return b"AWSTemplateFormatVersion" in data or b"AWS::" in data or b"Alexa::" in data or b"Custom::" in data
+
+
 def looks_like(data: bytes) -> bool:
     """A cheap `detect` for discovering files (regular expressions, no YAML load): the lines a
     template has. It may accept a file that is not a template (parsing one gives no resources);
     it rejects the files `detect` rejects by their lines."""
-    if not _PREFILTER.search(data):
+    if not _mentions_aws(data):
         return False
     if data.lstrip()[:1] == b"{":
         return bool(_JSON_VERSION.search(data) or _JSON_RESOURCES.search(data) and _JSON_TYPE.search(data))
@@ -104,7 +108,7 @@ def looks_like(data: bytes) -> bool:
 
 def detect(data: bytes) -> bool:
     """True when `data` is a CloudFormation / SAM template (see the module docstring)."""
-    if not _PREFILTER.search(data):
+    if not _mentions_aws(data):
         return False
     document = read(data)
     root = document.root

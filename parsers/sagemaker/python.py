@@ -60,7 +60,8 @@ _IMPORT = re.compile(rb"^[ \t]*(?:from[ \t]+sagemaker\b|import[ \t]+(?:[\w.]+[ \
 
 def looks_like(data: bytes) -> bool:
     """True when the text imports the SageMaker SDK (a cheap test, regular expressions only)."""
-    return bool(_IMPORT.search(data[:MAX_BYTES]))
+    # `in` first: C-speed, and most Python never names sagemaker
+    return b"sagemaker" in data and bool(_IMPORT.search(data[:MAX_BYTES]))
 
 
 # --- evaluated values ----------------------------------------------------------------------------

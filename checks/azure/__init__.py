@@ -1,0 +1,1 @@
+"""Azure checks (AIP3xx): Azure OpenAI / AI Services, Machine Learning, AI Search."""
