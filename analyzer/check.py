@@ -63,6 +63,9 @@ class Result:
     message: str
     path: str = ""
     span: Span | None = None
+    # the other places the verdict rests on, each (span, what it is): the hops a cross-resource
+    # check followed (the role, the policy that grants `*`); SARIF related locations
+    related: tuple[tuple[Span, str], ...] = ()
 
 
 @dataclass(frozen=True)

@@ -282,7 +282,7 @@ def check_file(parsed: ParsedFile, checks: Sequence[Check], context: Context | N
                     resource=resource.address, kind=resource.kind, native_type=resource.native_type,
                     attribute=result.path, absent=result.span is None,
                     fix_safety=check.fix_safety if check.remediation is not None else None,
-                    logical_location=str(resource.meta.get("construct_path", "")))
+                    logical_location=str(resource.meta.get("construct_path", "")), related=result.related)
                 key = (finding.rule_id, finding.resource, finding.attribute, finding.status, finding.message,
                        finding.span)
                 if key not in results:

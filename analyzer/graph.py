@@ -3,7 +3,8 @@
 
 An edge is read from a resource's attribute values: a reference that stays unresolved after
 evaluation (`aws_iam_role.r.arn`, `"${aws_s3_bucket.b.arn}/*"`, `jsonencode({... = aws_kms_key.k.arn})`
-in Terraform; `!Ref X`, `!GetAtt X.Arn`, `${X.Arn}` in CloudFormation) names its target. Only
+in Terraform; `!Ref X`, `!GetAtt X.Arn`, `${X.Arn}` in CloudFormation; a symbol in Bicep:
+`acct.id`, `parent: acct`) names its target. ARM's `resourceId(...)` references are not read yet. Only
 names of resources in the same module instance (or template) become edges, so a word that merely
 looks like an address never does.
 """
@@ -55,6 +56,40 @@ def _cfn_targets(raw: Any) -> Iterator[str]:
                 yield match.group(1)
 
 
+# Bicep: a resource's symbol wherever an expression names it (`acct.id`, `parent: acct`, `acct::child.name`).
+_BICEP_SYMBOL = re.compile(r"(?<![\w.$])([A-Za-z_]\w*(?:::[A-Za-z_]\w*)*)")
+
+
+def _bicep_code(expr: str) -> str:
+    """A Bicep expression with the literal text of its strings blanked (interpolations kept), so
+    a word inside a string is never read as a symbol."""
+    out, depth, in_string, i = [], 0, False, 0
+    while i < len(expr):
+        c = expr[i]
+        if in_string and depth == 0:
+            if c == "\\":
+                out.append("  ")
+                i += 2
+                continue
+            if c == "'":
+                in_string = False
+            elif expr.startswith("${", i):
+                depth, i = 1, i + 2
+                out.append("  ")
+                continue
+            out.append(" " if c != "'" else c)
+        else:
+            if c == "'" and depth == 0:
+                in_string = True
+            elif depth and c == "{":
+                depth += 1
+            elif depth and c == "}":
+                depth -= 1
+            out.append(c)
+        i += 1
+    return "".join(out)
+
+
 def _walk(raw: Any, path: str) -> Iterator[tuple[str, Any]]:
     """(native path, raw) for every value inside an attribute; list items share their list's path."""
     yield path, raw
@@ -88,6 +123,10 @@ def references(resource: Resource) -> Iterator[tuple[str, str]]:
                 else:
                     for target in _cfn_targets(raw):
                         yield path, target
+            elif resource.framework == "bicep":
+                if isinstance(raw, Unknown):
+                    for match in _BICEP_SYMBOL.finditer(_bicep_code(raw.expr)):
+                        yield path, match.group(1)
             elif isinstance(raw, Unknown):
                 for target in _terraform_targets(raw.expr):
                     yield path, target

@@ -104,3 +104,35 @@ def test_a_scan_gives_checks_the_whole_folder(tmp_path):
     probe = replace(ALL_CHECKS[0], rule=rule)
     outcomes, _ = engine.scan_folder(engine.discover([str(tmp_path)], str(tmp_path))[0], [probe])
     assert seen == {"aws_sagemaker_notebook_instance.nb": ["aws_iam_role.sagemaker"]}
+
+
+def test_bicep_symbols_are_references_but_words_in_strings_are_not():
+    from parsers.bicep.parse import parse
+
+    source = b"""
+param prefix string = 'ml'
+resource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' = {
+  name: '${prefix}-acct'
+  location: 'eastus'
+  kind: 'OpenAI'
+  properties: {}
+}
+resource strict 'Microsoft.CognitiveServices/accounts/raiPolicies@2024-10-01' = {
+  parent: acct
+  name: 'strict'
+}
+resource chat 'Microsoft.CognitiveServices/accounts/deployments@2024-10-01' = {
+  parent: acct
+  name: '${prefix}-acct-strict-chat'
+  properties: {
+    raiPolicyName: strict.name
+  }
+}
+"""
+    resources = parse("main.bicep", source).resources
+    context = context_of(resources)
+    chat = next(r for r in resources if r.address == "chat")
+    assert [r.address for r in context.targets(chat, "properties.raiPolicyName")] == ["strict"]
+    assert [r.address for r in context.targets(chat)] == ["acct", "strict"]  # not `acct` from the name
+    acct = next(r for r in resources if r.address == "acct")
+    assert sorted(r.address for r, _ in context.referrers(acct)) == ["chat", "strict"]
