@@ -370,7 +370,7 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
         files = evaluated_bicep
     terraform = [p for p in files if p.framework == "terraform"]
     if not terraform:
-        return list(files), calls, None
+        return [_with_pipeline_jobs(p) for p in files], calls, None
     from parsers.terraform import evaluate
 
     if call is not None:
@@ -384,7 +384,31 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
         module.variables = {name: None for name in module.variables}
     evaluated = [evaluate.evaluate_file(p, module) if p.framework == "terraform" else p for p in files]
     calls += _module_calls(terraform, module, folder, call) if folder else []
-    return evaluated, calls, module
+    return [_with_pipeline_jobs(p) for p in evaluated], calls, module
+
+
+PIPELINE = "aws.sagemaker.pipeline"
+
+
+def _with_pipeline_jobs(parsed: ParsedFile) -> ParsedFile:
+    """A file with the jobs of the SageMaker pipelines it defines inline (Terraform's
+    `pipeline_definition`, CloudFormation's `PipelineDefinitionBody`) as resources of their own,
+    addressed "<pipeline>/<step>": the definition's checks judge them where the definition is
+    written. Positions inside an embedded string are not exact: every job points at the string."""
+    pipelines = [r for r in parsed.resources if r.kind == PIPELINE]
+    if not pipelines:
+        return parsed
+    from parsers.sagemaker import definition
+
+    jobs = []
+    for pipeline in pipelines:
+        text = pipeline.get("pipeline_definition")
+        if not isinstance(text.raw, str) or text.span is None:
+            continue  # a file reference, an S3 location, or a value not known before deployment
+        found = definition.parse(parsed.path, text.raw.encode("utf-8"), base=text.span, exact=False)
+        jobs += [replace(job, address=f"{pipeline.address}/{job.address}", meta={**job.meta, "definition": True})
+                 for job in found.resources]
+    return replace(parsed, resources=(*parsed.resources, *jobs)) if jobs else parsed
 
 
 MAX_PARAMETER_FILES = 4  # .bicepparam files of one template judged apart; more: the template's own defaults

@@ -179,6 +179,12 @@ KINDS: tuple[Kind, ...] = (
         {"terraform": "aws_sagemaker_flow_definition"},  # no CloudFormation resource type
     ),
     Kind(
+        # no check reads it: its `pipeline_definition` holds the jobs (analyzer.engine reads them)
+        "aws.sagemaker.pipeline", "SageMaker pipeline",
+        {"terraform": "aws_sagemaker_pipeline", "cloudformation": "AWS::SageMaker::Pipeline"},
+        {"pipeline_definition": Attr({"cloudformation": "PipelineDefinition.PipelineDefinitionBody"})},
+    ),
+    Kind(
         "aws.sagemaker.feature_group", "SageMaker feature group",
         {"terraform": "aws_sagemaker_feature_group", "cloudformation": "AWS::SageMaker::FeatureGroup"},
         {

@@ -48,7 +48,8 @@ def validate(checks: tuple[Check, ...]) -> None:
             raise ValueError(f"{where}: name must be a unique kebab-case slug")
         seen_ids.add(check.id)
         seen_names.add(check.name)
-        if not check.kinds and not check.id.startswith(("AIP5", "AIP9")):  # keys in files, the tool's own
+        # file-level rules: keys (AIP5), the supply chain (AIP6), personal data (AIP7), the tool's own (AIP9)
+        if not check.kinds and not check.id.startswith(("AIP5", "AIP6", "AIP7", "AIP9")):
             raise ValueError(f"{where}: a check must name the kinds it runs on")
         for kind in check.kinds:
             if kind not in kinds.BY_NAME:

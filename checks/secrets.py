@@ -66,7 +66,17 @@ AI_ADMIN_KEY = _rule(
     "key) is written in a file. It manages the organisation itself: it can create keys, read every "
     "project's data and change billing.")
 
-CHECKS = (AI_KEY, AI_KEY_IN_NOTEBOOK_OUTPUT, LIKELY_AI_KEY, GOOGLE_API_KEY, SHORT_LIVED_TOKEN, AI_ADMIN_KEY)
+KEY_OUTPUT = _rule(
+    "AIP507", "ai-key-output-not-sensitive", "Terraform outputs never expose an AI service's keys unmasked",
+    Severity.HIGH,
+    "A Terraform output returns an AI service's access key (an Azure OpenAI / AI services account's "
+    "`primary_access_key`, an AI Search admin key, a Machine Learning workspace key...) without "
+    "`sensitive = true`, so `terraform apply` and `terraform output` print it into CI logs, and "
+    "it sits in plain text in the state. Mark the output sensitive, or better, do not output the "
+    "key: give the consumers a managed identity or a Key Vault reference.")
+
+CHECKS = (AI_KEY, AI_KEY_IN_NOTEBOOK_OUTPUT, LIKELY_AI_KEY, GOOGLE_API_KEY, SHORT_LIVED_TOKEN, AI_ADMIN_KEY,
+          KEY_OUTPUT)
 
 ADMIN_DETECTORS = frozenset({"openai-admin-key", "anthropic-admin-key", "gcp-service-account-key"})
 

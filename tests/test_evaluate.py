@@ -620,7 +620,7 @@ def test_a_finding_in_a_module_leads_to_the_callers_argument(project):
     assert not schema_errors(log)
     [entry] = [r for r in log["runs"][0]["results"] if r["ruleId"] == "AIP101"]
     assert entry["relatedLocations"][0]["physicalLocation"]["region"]["startLine"] == 3
-    assert entry["message"]["text"].endswith("From: [`settings` set by the call of module.ml](1).")
+    assert entry["message"]["text"].endswith("See: [`settings` set by the call of module.ml](1).")
 
 
 def test_registry_modules_are_read_where_terraform_init_installed_them(tmp_path):

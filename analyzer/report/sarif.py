@@ -226,7 +226,7 @@ def result_dict(finding: Finding, rule_index: int, fingerprint: str, line_hash: 
         result["level"] = LEVELS[finding.severity]
     message = sentence(finding.message)
     if finding.related:  # GitHub shows a related location where the message links to its id
-        message += " From: " + ", ".join(f"[{why}]({i})" for i, (_, why) in enumerate(finding.related, 1)) + "."
+        message += " See: " + ", ".join(f"[{why}]({i})" for i, (_, why) in enumerate(finding.related, 1)) + "."
     result.update(
         message={"text": message},
         locations=[location],

@@ -2,11 +2,12 @@
 provider and shows the key redacted, and, in an IaC file, the resource and attribute holding it."""
 from __future__ import annotations
 
+import re
 from typing import Sequence
 
 from analyzer.check import Check, Status
 from analyzer.findings import Finding
-from analyzer.model import ParsedFile, Resource, Value
+from analyzer.model import ParsedFile, Resource, Unknown, Value, iter_values
 from analyzer.secrets.detectors import DETECTOR_BY_ID
 from analyzer.secrets.scan import SecretHit, scan_text
 
@@ -25,6 +26,7 @@ def key_findings(path: str, data: bytes, checks: Sequence[Check], framework: str
     wanted = {c.id for c in checks if c.id.startswith("AIP5")}
     if not wanted:
         return [], ""
+    exposed = output_findings(parsed, checks) if parsed is not None else []
     outcome = scan_text(path, data)
     findings = []
     for hit in outcome.hits:
@@ -40,7 +42,38 @@ def key_findings(path: str, data: bytes, checks: Sequence[Check], framework: str
             native_type=owner.native_type if owner else "",
             # the key's fingerprint (a salted hash, never the key): tells two keys of one file apart
             attribute=f"secret:{hit.fingerprint}"))
-    return findings, outcome.note
+    return findings + exposed, outcome.note
+
+
+# An AI service's key attribute, as Terraform references it: `azurerm_cognitive_account.x.primary_access_key`.
+_KEY_REFERENCE = re.compile(
+    r"\b((?:azurerm_cognitive_account|azurerm_ai_services|azurerm_search_service|azurerm_ai_foundry"
+    r"|azurerm_machine_learning_workspace)\.[\w-]+(?:\[[^\]]*\])?\."
+    r"(?:primary_access_key|secondary_access_key|primary_key|secondary_key|query_keys))\b")
+
+
+def output_findings(parsed: ParsedFile, checks: Sequence[Check]) -> list[Finding]:
+    """Terraform outputs that return an AI service's key without `sensitive = true` (AIP507)."""
+    check = next((c for c in checks if c.id == "AIP507"), None)
+    if check is None or parsed.framework != "terraform":
+        return []
+    findings = []
+    for name, record in parsed.blocks.get("output", {}).items():
+        value = record.attrs.get("value")
+        sensitive = record.attrs.get("sensitive")
+        if value is None or (sensitive is not None and sensitive.raw is True):
+            continue
+        texts = [v.raw.expr for v in (value, *iter_values(value.raw)) if isinstance(v.raw, Unknown)]
+        found = next((m.group(1) for text in texts for m in _KEY_REFERENCE.finditer(text)), None)
+        if found is None:
+            continue
+        where = "is not marked `sensitive`" if sensitive is None else "has `sensitive` other than true"
+        findings.append(Finding(
+            check.id, check.name, check.severity, Status.FAIL,
+            f"output `{name.split('#')[0]}` returns `{found}` and {where}", value.span or record.span,
+            "terraform", resource=f"output.{name}", native_type="output", attribute="sensitive",
+            absent=sensitive is None))
+    return findings
 
 
 def _message(hit: SecretHit, owner: Resource | None, attribute: str) -> str:

@@ -90,3 +90,20 @@ def test_an_inline_suppression_accepts_a_key(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     result = scan(["."])
     assert result.findings == [] and [f.rule_id for f in result.suppressed] == ["AIP501"]
+
+
+def test_an_output_that_returns_an_ai_account_key_must_be_sensitive(tmp_path, monkeypatch):
+    (tmp_path / "outputs.tf").write_text(
+        'output "openai_key" {\n  value = azurerm_cognitive_account.openai.primary_access_key\n}\n'
+        'output "search_key" {\n  value     = azurerm_search_service.rag.primary_key\n  sensitive = true\n}\n'
+        'output "endpoint" {\n  value = azurerm_cognitive_account.openai.endpoint\n}\n'
+        'output "keys" {\n  value = { primary = "${azurerm_search_service.rag.primary_key}" }\n'
+        '  sensitive = false\n}\n')
+    monkeypatch.chdir(tmp_path)
+    found = [(f.rule_id, f.span.line, f.resource, f.message) for f in scan(["."]).findings]
+    assert found == [
+        ("AIP507", 2, "output.openai_key",
+         "output `openai_key` returns `azurerm_cognitive_account.openai.primary_access_key` and is not marked `sensitive`"),
+        ("AIP507", 12, "output.keys",
+         "output `keys` returns `azurerm_search_service.rag.primary_key` and has `sensitive` other than true"),
+    ]
