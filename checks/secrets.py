@@ -67,13 +67,15 @@ AI_ADMIN_KEY = _rule(
     "project's data and change billing.")
 
 KEY_OUTPUT = _rule(
-    "AIP507", "ai-key-output-not-sensitive", "Terraform outputs never expose an AI service's keys unmasked",
+    "AIP507", "ai-key-output-not-sensitive", "Deployment outputs never expose an AI service's keys unmasked",
     Severity.HIGH,
-    "A Terraform output returns an AI service's access key (an Azure OpenAI / AI services account's "
-    "`primary_access_key`, an AI Search admin key, a Machine Learning workspace key...) without "
-    "`sensitive = true`, so `terraform apply` and `terraform output` print it into CI logs, and "
-    "it sits in plain text in the state. Mark the output sensitive, or better, do not output the "
-    "key: give the consumers a managed identity or a Key Vault reference.")
+    "An output returns an AI service's access key (an Azure OpenAI / AI services account's "
+    "`primary_access_key`, an AI Search admin key, a key read with `listKeys()`...) unmasked: a "
+    "Terraform output without `sensitive = true`, a Bicep output without `@secure()`, an ARM "
+    "output not typed securestring. `terraform output` and the deployment history then show it "
+    "to anyone who can read CI logs or the resource group's deployments. Mask the output, or "
+    "better, do not output the key: give the consumers a managed identity or a Key Vault "
+    "reference.")
 
 CHECKS = (AI_KEY, AI_KEY_IN_NOTEBOOK_OUTPUT, LIKELY_AI_KEY, GOOGLE_API_KEY, SHORT_LIVED_TOKEN, AI_ADMIN_KEY,
           KEY_OUTPUT)

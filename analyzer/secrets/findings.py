@@ -52,10 +52,19 @@ _KEY_REFERENCE = re.compile(
     r"(?:primary_access_key|secondary_access_key|primary_key|secondary_key|query_keys))\b")
 
 
+# Bicep and ARM: a key read at deployment (`acct.listKeys().key1`, `[listKeys(...).key1]`).
+_LIST_KEYS = re.compile(r"\b(list(?:Keys|AdminKeys|QueryKeys)\s*\()", re.IGNORECASE)
+
+
 def output_findings(parsed: ParsedFile, checks: Sequence[Check]) -> list[Finding]:
-    """Terraform outputs that return an AI service's key without `sensitive = true` (AIP507)."""
+    """Outputs that return an AI service's key unmasked (AIP507): Terraform without `sensitive =
+    true`, Bicep without `@secure()`, ARM not typed securestring / secureObject."""
     check = next((c for c in checks if c.id == "AIP507"), None)
-    if check is None or parsed.framework != "terraform":
+    if check is None:
+        return []
+    if parsed.framework in ("bicep", "arm"):
+        return _azure_outputs(parsed, check)
+    if parsed.framework != "terraform":
         return []
     findings = []
     for name, record in parsed.blocks.get("output", {}).items():
@@ -73,6 +82,30 @@ def output_findings(parsed: ParsedFile, checks: Sequence[Check]) -> list[Finding
             f"output `{name.split('#')[0]}` returns `{found}` and {where}", value.span or record.span,
             "terraform", resource=f"output.{name}", native_type="output", attribute="sensitive",
             absent=sensitive is None))
+    return findings
+
+
+def _azure_outputs(parsed: ParsedFile, check: Check) -> list[Finding]:
+    findings = []
+    section = "output" if parsed.framework == "bicep" else "outputs"
+    for name, record in parsed.blocks.get(section, {}).items():
+        value = record.attrs.get("value")
+        if value is None:
+            continue
+        if parsed.framework == "bicep":
+            secure = "secure" in record.meta.get("decorators", {})
+        else:
+            kind = record.attrs.get("type")
+            secure = kind is not None and str(kind.raw).lower() in ("securestring", "secureobject")
+        texts = [v.raw.expr for v in (value, *iter_values(value.raw)) if isinstance(v.raw, Unknown)]
+        if secure or not any(_LIST_KEYS.search(text) for text in texts):
+            continue
+        how = "is not `@secure()`" if parsed.framework == "bicep" else "is not of type securestring"
+        findings.append(Finding(
+            check.id, check.name, check.severity, Status.FAIL,
+            f"output `{name.split('#')[0]}` returns a key read with listKeys() and {how}",
+            value.span or record.span, parsed.framework, resource=f"output.{name}", native_type="output",
+            attribute="secure", absent=True))
     return findings
 
 

@@ -107,3 +107,21 @@ def test_an_output_that_returns_an_ai_account_key_must_be_sensitive(tmp_path, mo
         ("AIP507", 12, "output.keys",
          "output `keys` returns `azurerm_search_service.rag.primary_key` and has `sensitive` other than true"),
     ]
+
+
+def test_bicep_and_arm_outputs_that_return_keys_must_be_secure(tmp_path, monkeypatch):
+    (tmp_path / "main.bicep").write_text(
+        "resource acct 'Microsoft.CognitiveServices/accounts@2024-10-01' existing = {\n  name: 'oai'\n}\n"
+        "output key string = acct.listKeys().key1\n"
+        "@secure()\noutput safeKey string = acct.listKeys().key2\n"
+        "output endpoint string = acct.properties.endpoint\n")
+    (tmp_path / "azuredeploy.json").write_text(json.dumps({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#",
+        "contentVersion": "1.0.0.0", "resources": [],
+        "outputs": {
+            "key": {"type": "string", "value": "[listKeys(resourceId('Microsoft.Search/searchServices', 's'), '2023-11-01').primaryKey]"},
+            "safe": {"type": "securestring", "value": "[listKeys(resourceId('Microsoft.Search/searchServices', 's'), '2023-11-01').primaryKey]"},
+        }}, indent=2))
+    monkeypatch.chdir(tmp_path)
+    assert [(f.path, f.span.line, f.resource) for f in scan(["."]).findings if f.rule_id == "AIP507"] == [
+        ("azuredeploy.json", 8, "output.key"), ("main.bicep", 4, "output.key")]
