@@ -101,15 +101,19 @@ BINARY_SUFFIXES = (".png", ".jpg", ".jpeg", ".gif", ".webp", ".ico", ".bmp", ".t
                    ".otf", ".eot", ".mp3", ".mp4", ".mov", ".avi", ".wav", ".flac", ".parquet", ".avro",
                    ".orc", ".pkl", ".pickle", ".pt", ".pth", ".ckpt", ".safetensors", ".onnx", ".h5",
                    ".keras", ".tflite", ".npy", ".npz", ".joblib", ".gguf", ".db", ".sqlite", ".iso")
-TEXT = ("text", "", "")  # a file read only for keys (analyzer.secrets)
+TEXT = ("text", "", "")  # a file read only for keys and the supply chain (analyzer.secrets, analyzer.inventory)
+MODEL = ("model", "", "")  # a model file (pickle, Keras, GGUF...): scanned for code, never read whole
+DATA = ("data", "", "")  # training data (CSV, JSON Lines, Parquet...): sampled for personal data within a budget
 
 
 def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
-             text: bool = False) -> tuple[list[Target], list[tuple[str, str]]]:
+             text: bool = False, models: bool = False, data: bool = False) -> tuple[list[Target], list[tuple[str, str]]]:
     """The files to scan under `paths`, and the ones skipped with the reason. Files and folders
     matching an `exclude` glob (gitignore-like, relative to `root`) are left out silently, even
     when named on the command line (so pre-commit's file lists respect them too). With `text`,
-    every other file that may be text is a target too (framework "text"), to be read for keys."""
+    every other file that may be text is a target too (framework "text"), to be read for keys and
+    dependency files; with `models`, model files of any size are (framework "model"); with `data`,
+    training data files of any size (framework "data")."""
     targets: dict[str, Target] = {}
     skipped: list[tuple[str, str]] = []
     real_root = os.path.realpath(root)
@@ -143,6 +147,16 @@ def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
             # reports are UTF-8 (JSON, SARIF): say so here rather than fail while writing them
             skipped.append((where.encode("utf-8", "replace").decode("utf-8"), "its name is not valid UTF-8"))
             return
+        if found is None and data and _utf8(where):
+            from analyzer.pii import is_training_data  # only when personal-data rules run
+
+            if is_training_data(where):
+                found = DATA
+        if found is None and models and _utf8(where):
+            from analyzer.inventory import is_model_file  # only when supply-chain rules run
+
+            if is_model_file(where):
+                found = MODEL
         if found is None and text and not path.lower().endswith(BINARY_SUFFIXES) and _utf8(where):
             found = TEXT
         if found is None:
@@ -154,7 +168,7 @@ def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
         except OSError as error:
             skipped.append((where, f"cannot be read: {error.strerror}"))
             return
-        if size > MAX_FILE_BYTES:
+        if size > MAX_FILE_BYTES and found not in (MODEL, DATA):  # read within budgets, whatever the size
             if found is not TEXT or explicit:  # a large data file is not worth a line each
                 skipped.append((where, f"larger than {MAX_FILE_BYTES // (1024 * 1024)} MB"))
             return
@@ -220,6 +234,7 @@ class FileOutcome:
     resources: int
     passed: int
     error: str = ""  # set when the file could not be read
+    note: str = ""  # why the file was read only in part (a data file: Parquet without pyarrow...)
     suppressed: list[Finding] = field(default_factory=list)  # failures suppressed inline (analyzer.suppress)
 
 
@@ -646,6 +661,17 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
     FileOutcome per target, in order, and the local module calls the folder makes."""
     read: list[tuple[Target, bytes, ParsedFile] | FileOutcome] = []
     for target in targets:
+        if target.framework == "data":
+            from analyzer.pii import scan_data
+
+            found = scan_data(target.relative, target.absolute, checks)
+            read.append(FileOutcome(found.findings, [], 0, 0, note=found.note))
+            continue
+        if target.framework == "model":
+            from analyzer.inventory import model_file_findings
+
+            read.append(FileOutcome(model_file_findings(target.relative, target.absolute, checks), [], 0, 0))
+            continue
         if target.framework == "text":
             found = _scan_text_file(target, checks)
             if isinstance(found, FileOutcome):
@@ -680,7 +706,8 @@ def scan_folder(targets: Sequence[Target], checks: Sequence[Check], fixes: bool 
         if call is None:  # a file's keys are its text's: found once, not once per module instance
             from analyzer.secrets.findings import key_findings
 
-            keys = key_findings(target.relative, data, checks, parsed.framework, parsed)[0]
+            keys = key_findings(target.relative, data, checks, parsed.framework, parsed)[0] \
+                + _supply_chain(target, data, checks)
         outcome = check_parsed(parsed, next(evaluated), data, target.parser, target.writer, checks,
                                fixes and not external, os.path.dirname(target.absolute),
                                context if parsed.framework == "terraform" else None, keys)
@@ -705,11 +732,30 @@ def _scan_text_file(target: Target, checks: Sequence[Check]) -> FileOutcome | tu
     found = parser_for(os.path.basename(target.absolute), data)
     if found is not None:
         return replace(target, framework=found[0], parser=found[1], writer=found[2]), data
-    findings, _ = key_findings(target.relative, data, checks)
+    findings = key_findings(target.relative, data, checks)[0] + _supply_chain(target, data, checks)
     outcome = FileOutcome(findings, [], 0, 0)
     if findings or suppress.MARKER in data:
         suppress.filter_outcome(outcome, target.relative, data, (), checks, "text")
     return outcome
+
+
+def _supply_chain(target: Target, data: bytes, checks: Sequence[Check]) -> list[Finding]:
+    """Supply-chain findings of a file's text (AIP6xx): code that loads models unsafely, dependency
+    files with risky sources or look-alike names. Includes (`-r other.txt`) are read within the root."""
+    if not any(c.id.startswith("AIP6") for c in checks):
+        return []
+    from analyzer.inventory import supply_chain_findings
+
+    root = _scan_root_of(target)
+
+    def read(relative: str) -> bytes | None:
+        path = os.path.realpath(os.path.join(root, relative))
+        if not path.startswith(os.path.join(os.path.realpath(root), "")) or not os.path.isfile(path):
+            return None
+        with open(path, "rb") as handle:
+            return handle.read(MAX_FILE_BYTES)
+
+    return supply_chain_findings(target.relative, data, checks, read)
 
 
 def _report_at_caller(outcome: FileOutcome, call: ModuleCall) -> None:
@@ -790,12 +836,12 @@ def merge_instances(alone: list[FileOutcome], instances: list[list[FileOutcome]]
     """A called module's outcomes: its files' parse errors and keys once, and what each instance found."""
     merged = []
     for position, base in enumerate(alone):
-        outcome = FileOutcome([f for f in base.findings if f.rule_id == PARSE_ERROR_ID or f.rule_id.startswith("AIP5")],
+        outcome = FileOutcome([f for f in base.findings if f.rule_id == PARSE_ERROR_ID or f.rule_id.startswith(("AIP5", "AIP6"))],
                               [], 0, 0, base.error)
         for instance in instances:
             found = instance[position]
             outcome.findings += [f for f in found.findings
-                                 if f.rule_id != PARSE_ERROR_ID and not f.rule_id.startswith("AIP5")]
+                                 if f.rule_id != PARSE_ERROR_ID and not f.rule_id.startswith(("AIP5", "AIP6"))]
             outcome.unknowns += found.unknowns
             outcome.suppressed += found.suppressed
             outcome.resources += found.resources
@@ -929,7 +975,9 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
     if severity_overrides:
         checks = override_severities(checks, severity_overrides)
     root = scan_root(paths)
-    targets, skipped = discover(paths, root, exclude, text=any(c.id.startswith("AIP5") for c in checks))
+    targets, skipped = discover(paths, root, exclude, text=any(c.id.startswith(("AIP5", "AIP6")) for c in checks),
+                                models=any(c.id.startswith("AIP6") for c in checks),
+                                data=any(c.id.startswith("AIP7") for c in checks))
     targets = mark_child_modules(targets)  # before --changed-since: an unchanged caller still calls
     if changed_since:
         from analyzer import changes
@@ -1006,6 +1054,8 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
         result.resources += outcome.resources
         result.passed += outcome.passed
     for target, outcome in zip(targets, outcomes):
+        if outcome.note:
+            skipped.append((target.relative, outcome.note))
         if outcome.error:
             skipped.append((target.relative, outcome.error))
             result.files.remove(target.relative)

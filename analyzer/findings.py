@@ -68,7 +68,8 @@ class ScanResult:
         if path not in self._lines:
             try:
                 with open(os.path.join(self.root, path), "rb") as handle:
-                    text = handle.read().decode("utf-8", errors="replace")
+                    # a data or model file can be GBs; its findings are on its first lines
+                    text = handle.read(8 * 1024 * 1024).decode("utf-8", errors="replace")
             except OSError:
                 text = ""
             # split on "\n" only, as the parsers count lines (splitlines also breaks on \f, \x85...)

@@ -61,6 +61,10 @@ def _check(parsed: ParsedFile, checks: Sequence[Check]):
         from parsers.cloudformation.evaluate import evaluate
 
         parsed = evaluate(parsed)
+    elif parsed.framework == "terraform" and any(r.native_type in kinds.AZAPI_TYPES for r in parsed.resources):
+        from parsers.terraform.evaluate import azapi_as_written
+
+        parsed = azapi_as_written(parsed)  # an azapi resource is judged as the ARM resource it creates
     return check_file(parsed, checks)
 
 

@@ -18,6 +18,9 @@ FRAMEWORKS = ("terraform", "cloudformation", "bicep", "arm", "sagemaker")
 ENABLED_DISABLED = {"Enabled": True, "Disabled": False}
 # Booleans: CloudFormation (and Terraform) also take the strings "true" and "false".
 TRUE_FALSE = {True: True, False: False, "true": True, "false": False}
+# A boolean of the opposite sense: ARM's `disableLocalAuth` read as Terraform's `local_auth_enabled`
+# (limit it with `values_for` where Terraform writes the canonical boolean itself).
+INVERTED = {True: False, False: True, "true": False, "false": True}
 # A SageMaker IMDS version is a string; YAML reads an unquoted 2 as a number.
 IMDS_VERSION = {"1": "1", "2": "2", 1: "1", 2: "2"}
 
@@ -314,24 +317,68 @@ KINDS: tuple[Kind, ...] = (
                 {"cloudformation": "ServerSideEncryptionConfiguration.KmsKeyId"}),
         },
     ),
+    # IAM and S3, read by the cross-resource checks (checks/cross/): a role an AI resource runs as,
+    # the policies that reach it, the buckets that hold training data and model artifacts. They
+    # have kinds so that their values are evaluated; the checks read their native attributes.
+    Kind("aws.iam.role", "IAM role", {"terraform": "aws_iam_role", "cloudformation": "AWS::IAM::Role"}),
+    Kind("aws.iam.role_policy", "IAM role inline policy",
+         {"terraform": "aws_iam_role_policy", "cloudformation": "AWS::IAM::RolePolicy"}),
+    Kind("aws.iam.policy", "IAM customer managed policy",
+         {"terraform": "aws_iam_policy", "cloudformation": "AWS::IAM::ManagedPolicy"}),
+    # AWS::IAM::Policy: an inline policy embedded in every role, user and group it lists
+    Kind("aws.iam.principal_policy", "IAM inline policy of the principals it lists",
+         {"cloudformation": "AWS::IAM::Policy"}),
+    Kind("aws.iam.role_policy_attachment", "IAM role policy attachment",
+         {"terraform": "aws_iam_role_policy_attachment"}),
+    Kind("aws.iam.policy_attachment", "IAM policy attachment (roles, users and groups)",
+         {"terraform": "aws_iam_policy_attachment"}),
+    Kind("aws.iam.policy_document", "IAM policy document (data source)",
+         {"terraform": "data.aws_iam_policy_document"}),
+    Kind("aws.s3.bucket", "S3 bucket", {"terraform": "aws_s3_bucket", "cloudformation": "AWS::S3::Bucket"}),
+    Kind("aws.s3.bucket_public_access_block", "S3 bucket public access block",
+         {"terraform": "aws_s3_bucket_public_access_block"}),
+    Kind("aws.s3.account_public_access_block", "S3 account public access block",
+         {"terraform": "aws_s3_account_public_access_block"}),
+    Kind("aws.s3.bucket_encryption", "S3 bucket default encryption",
+         {"terraform": "aws_s3_bucket_server_side_encryption_configuration"}),
+    Kind("aws.s3.bucket_acl", "S3 bucket ACL", {"terraform": "aws_s3_bucket_acl"}),
+    Kind("aws.s3.bucket_ownership_controls", "S3 bucket object ownership",
+         {"terraform": "aws_s3_bucket_ownership_controls"}),
+    Kind("aws.s3.bucket_policy", "S3 bucket policy",
+         {"terraform": "aws_s3_bucket_policy", "cloudformation": "AWS::S3::BucketPolicy"}),
+    # Terraform only for now: a Bicep or ARM assignment's scope is the file's deployment scope
+    # (`targetScope`, the template's $schema), which the resource model does not carry yet
+    Kind("azure.authorization.role_assignment", "Azure role assignment", {"terraform": "azurerm_role_assignment"}),
+    # Terraform-only Bedrock types (CloudFormation writes them inside AWS::Bedrock::Agent or has none):
+    # AIP460 runs on them, since a check on a kind with CloudFormation types must judge CloudFormation
+    Kind("aws.bedrock.agent_action_group", "Bedrock agent action group",
+         {"terraform": "aws_bedrockagent_agent_action_group"}),
+    Kind("aws.bedrock.agent_knowledge_base_association", "Bedrock agent knowledge base association",
+         {"terraform": "aws_bedrockagent_agent_knowledge_base_association"}),
+    Kind("aws.bedrock.provisioned_model_throughput", "Bedrock provisioned model throughput",
+         {"terraform": "aws_bedrock_provisioned_model_throughput"}),
     # Azure AI services (Cognitive Services / Azure OpenAI / Foundry resource): checks/azure/cognitive.py.
-    # Where Terraform and ARM differ in the sense of a value, not just its spelling (`local_auth_enabled`
-    # against `disableLocalAuth`), each has its own canonical name and the check reads the one of the
-    # resource's framework: a value map would also apply to Terraform's booleans.
+    # Canonical paths are azurerm's. Where ARM spells a Terraform boolean differently ("Disabled") or
+    # with the opposite sense (`disableLocalAuth` against `local_auth_enabled`), the value map is
+    # limited to Bicep and ARM (`values_for`; azapi reads as ARM), so one canonical path serves all.
     Kind(
         "azure.cognitive.account", "Azure AI services (Cognitive Services / Azure OpenAI) account",
         {"terraform": "azurerm_cognitive_account", "bicep": "Microsoft.CognitiveServices/accounts",
          "arm": "Microsoft.CognitiveServices/accounts"},
-        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, native, values in (
-            ("public_network_access_enabled", "properties.publicNetworkAccess", ENABLED_DISABLED),
-            ("disable_local_auth", "properties.disableLocalAuth", TRUE_FALSE),
-            ("network_acls.default_action", "properties.networkAcls.defaultAction", {}),
-            ("outbound_network_access_restricted", "properties.restrictOutboundNetworkAccess", TRUE_FALSE),
-            ("fqdns", "properties.allowedFqdnList", {}),
-            ("custom_subdomain_name", "properties.customSubDomainName", {}),
-            ("encryption", "properties.encryption", {}),
-            ("encryption.key_source", "properties.encryption.keySource", {}),
-        )},
+        {canonical: Attr({"bicep": native, "arm": native}, values=values, values_for=only)
+         for canonical, native, values, only in (
+            ("public_network_access_enabled", "properties.publicNetworkAccess", ENABLED_DISABLED, ("bicep", "arm")),
+            ("local_auth_enabled", "properties.disableLocalAuth", INVERTED, ("bicep", "arm")),
+            ("outbound_network_access_restricted", "properties.restrictOutboundNetworkAccess", TRUE_FALSE, ()),
+            ("network_acls.default_action", "properties.networkAcls.defaultAction", {}, ()),
+            ("fqdns", "properties.allowedFqdnList", {}, ()),
+            ("custom_subdomain_name", "properties.customSubDomainName", {}, ()),
+            ("encryption", "properties.encryption", {}, ()),
+            ("encryption.key_source", "properties.encryption.keySource", {}, ()),
+        )} | {
+            # azapi takes the identity as a block of its own, beside `body`
+            "identity.type": Attr({"azapi": "identity.type"}),
+        },
     ),
     Kind(
         # azurerm 4.x only (removed in 5.0 for azurerm_cognitive_account kind "AIServices")
@@ -358,6 +405,7 @@ KINDS: tuple[Kind, ...] = (
         "azure.cognitive.project", "AI Foundry project (Cognitive Services account project)",
         {"terraform": "azurerm_cognitive_account_project", "bicep": "Microsoft.CognitiveServices/accounts/projects",
          "arm": "Microsoft.CognitiveServices/accounts/projects"},
+        {"identity.type": Attr({"azapi": "identity.type"})},  # azapi: its own block beside `body`
     ),
     Kind(
         "azure.ai_foundry.project", "AI Foundry project (azurerm_ai_foundry_project)",
@@ -385,8 +433,12 @@ KINDS: tuple[Kind, ...] = (
         {"terraform": "azurerm_machine_learning_workspace",
          "bicep": "Microsoft.MachineLearningServices/workspaces",
          "arm": "Microsoft.MachineLearningServices/workspaces"},
-        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
-            "public_network_access_enabled": ("properties.publicNetworkAccess", ENABLED_DISABLED),
+        {
+            # Terraform writes the boolean itself: the map spells it for Bicep and ARM
+            "public_network_access_enabled": Attr(
+                {"bicep": "properties.publicNetworkAccess", "arm": "properties.publicNetworkAccess"},
+                values=ENABLED_DISABLED, values_for=("bicep", "arm")),
+        } | {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
             "managed_network.isolation_mode": ("properties.managedNetwork.isolationMode", {}),
             "encryption": ("properties.encryption", {}),
             "encryption.status": ("properties.encryption.status", {}),
@@ -397,7 +449,10 @@ KINDS: tuple[Kind, ...] = (
             "v1_legacy_mode_enabled": ("properties.v1LegacyMode", TRUE_FALSE),
             "primary_user_assigned_identity": ("properties.primaryUserAssignedIdentity", {}),
             "high_business_impact": ("properties.hbiWorkspace", TRUE_FALSE),
-        }.items()},
+        }.items()} | {
+            # azapi takes the identity as a block of its own, beside `body`
+            "identity.type": Attr({"azapi": "identity.type"}),
+        },
     ),
     Kind(
         "azure.ml.compute_instance", "Azure Machine Learning compute instance",
@@ -414,7 +469,7 @@ KINDS: tuple[Kind, ...] = (
          "arm": "Microsoft.MachineLearningServices/workspaces/computes"},
         {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
             "compute_type": ("properties.computeType", {}),
-            "local_auth_enabled": ("properties.disableLocalAuth", {True: False, False: True}),
+            "local_auth_enabled": ("properties.disableLocalAuth", INVERTED),
             "node_public_ip_enabled": ("properties.properties.enableNodePublicIp", TRUE_FALSE),
             "subnet_resource_id": ("properties.properties.subnet.id", {}),
             # ComputeInstance
@@ -440,18 +495,78 @@ KINDS: tuple[Kind, ...] = (
         "azure.search.service", "Azure AI Search service",
         {"terraform": "azurerm_search_service", "bicep": "Microsoft.Search/searchServices",
          "arm": "Microsoft.Search/searchServices"},
-        {canonical: Attr({"bicep": native, "arm": native}, values=values) for canonical, (native, values) in {
+        # Terraform writes public access, local authentication and CMK enforcement as booleans of its
+        # own: the maps spell them for Bicep and ARM only
+        {canonical: Attr({"bicep": native, "arm": native}, values=values, values_for=("bicep", "arm"))
+         for canonical, (native, values) in {
             # "securedByPerimeter": a network security perimeter's rules decide, not the public internet
             "public_network_access_enabled": ("properties.publicNetworkAccess",
                                               {"enabled": True, "disabled": False, "securedByPerimeter": False}),
             # Terraform: a list of addresses; ARM: a list of {"value": address}
             "allowed_ips": ("properties.networkRuleSet.ipRules", {}),
-            # not `local_authentication_enabled`: a negating map would also apply to Terraform's booleans
-            "disable_local_auth": ("properties.disableLocalAuth", TRUE_FALSE),
+            "local_authentication_enabled": ("properties.disableLocalAuth", INVERTED),
+            # "Unspecified" first: what ARM reports when it is absent (shown for the default)
             "customer_managed_key_enforcement_enabled": ("properties.encryptionWithCmk.enforcement",
-                                                         {"Enabled": True, "Disabled": False, "Unspecified": False}),
+                                                         {"Enabled": True, "Unspecified": False, "Disabled": False}),
+        }.items()} | {
+            # azapi takes the identity as a block of its own, beside `body`
+            "identity.type": Attr({"azapi": "identity.type"}),
+        },
+    ),
+    # GCP Vertex AI, Workbench, Colab Enterprise (google and google-beta providers): checks/gcp/.
+    # Canonical paths are google_workbench_instance's; the legacy user-managed notebook (removed in
+    # provider 8.0) maps the same controls onto its flat attributes, so one check serves both.
+    Kind("gcp.workbench.instance", "Vertex AI Workbench instance", {"terraform": "google_workbench_instance"}),
+    Kind(
+        "gcp.notebooks.instance", "Vertex AI Workbench user-managed notebook (legacy)",
+        {"terraform": "google_notebooks_instance"},
+        {canonical: Attr({"terraform": native}) for canonical, native in {
+            "gce_setup.disable_public_ip": "no_public_ip",
+            "gce_setup.service_accounts.email": "service_account",
+            "gce_setup.metadata": "metadata",
+            "gce_setup.boot_disk.disk_encryption": "disk_encryption",
+            "gce_setup.boot_disk.kms_key": "kms_key",
+            "gce_setup.shielded_instance_config": "shielded_instance_config",
+            "gce_setup.shielded_instance_config.enable_secure_boot": "shielded_instance_config.enable_secure_boot",
+            "gce_setup.shielded_instance_config.enable_vtpm": "shielded_instance_config.enable_vtpm",
+            "gce_setup.shielded_instance_config.enable_integrity_monitoring":
+                "shielded_instance_config.enable_integrity_monitoring",
         }.items()},
     ),
+    Kind("gcp.vertex.endpoint", "Vertex AI endpoint", {"terraform": "google_vertex_ai_endpoint"}),
+    Kind("gcp.vertex.index_endpoint", "Vertex AI Vector Search index endpoint",
+         {"terraform": "google_vertex_ai_index_endpoint"}),
+    Kind("gcp.vertex.index", "Vertex AI Vector Search index", {"terraform": "google_vertex_ai_index"}),
+    Kind("gcp.vertex.feature_online_store", "Vertex AI Feature Store online store",
+         {"terraform": "google_vertex_ai_feature_online_store"}),
+    Kind("gcp.vertex.featurestore", "Vertex AI Feature Store (legacy)", {"terraform": "google_vertex_ai_featurestore"}),
+    Kind("gcp.vertex.dataset", "Vertex AI dataset", {"terraform": "google_vertex_ai_dataset"}),
+    Kind("gcp.vertex.metadata_store", "Vertex ML Metadata store", {"terraform": "google_vertex_ai_metadata_store"}),
+    Kind("gcp.vertex.tensorboard", "Vertex AI TensorBoard instance", {"terraform": "google_vertex_ai_tensorboard"}),
+    Kind("gcp.vertex.reasoning_engine", "Vertex AI Agent Engine (reasoning engine)",
+         {"terraform": "google_vertex_ai_reasoning_engine"}),
+    Kind("gcp.vertex.rag_corpus", "Vertex AI RAG Engine corpus", {"terraform": "google_vertex_ai_rag_corpus"}),
+    Kind("gcp.colab.runtime_template", "Colab Enterprise runtime template",
+         {"terraform": "google_colab_runtime_template"}),
+    # GCP IAM grants (checks/gcp/iam.py reads `role`, `member` / `members`): the project's, and
+    # those on the AI resources themselves (`*_iam_member` adds one principal, `*_iam_binding`
+    # sets a role's principals).
+    *(Kind(f"gcp.iam.{name}_{form}", f"IAM {form} on {title}", {"terraform": f"google_{name}_iam_{form}"})
+      for name, title in (("project", "a project"), ("workbench_instance", "a Workbench instance"),
+                          ("notebooks_instance", "a user-managed notebook"),
+                          ("notebooks_runtime", "a managed notebook runtime"),
+                          ("colab_runtime_template", "a Colab Enterprise runtime template"),
+                          ("vertex_ai_endpoint", "a Vertex AI endpoint"),
+                          ("vertex_ai_featurestore", "a Vertex AI feature store"),
+                          ("vertex_ai_feature_online_store", "a Vertex AI feature online store"))
+      for form in ("member", "binding")),
+    # Organization policies (checks/gcp/orgpolicy.py reads the `ainotebooks.*` constraints)
+    Kind("gcp.orgpolicy.policy", "Organization policy", {"terraform": "google_org_policy_policy"}),
+    *(Kind(f"gcp.orgpolicy.{scope}_policy", f"Organization policy of {article} {scope} (legacy resource)",
+           {"terraform": native})
+      for scope, article, native in (("project", "a", "google_project_organization_policy"),
+                                     ("folder", "a", "google_folder_organization_policy"),
+                                     ("organization", "an", "google_organization_policy"))),
     # SageMaker jobs read from pipeline code (parsers/sagemaker: SDK calls and pipeline definition
     # JSON). Their attributes are the API request's fields, so the natives are API paths; the
     # canonical names are the SDK v2 keywords.
@@ -604,10 +719,9 @@ DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
                                             "(learn.microsoft.com/azure/ai-services/cognitive-services-virtual-networks)"),),
         "local_auth_enabled": (
             Default(True, TF, "terraform-provider-azurerm cognitive_account_resource.go: local_auth_enabled Default true "
-                              "(sends disableLocalAuth false)"),),
-        "disable_local_auth": (
-            Default(False, ("bicep", "arm"), "Microsoft.CognitiveServices/accounts: disableLocalAuth absent is false, "
-                                             "API keys are accepted (no default in the API spec)"),),
+                              "(sends disableLocalAuth false)"),
+            Default(True, ("bicep", "arm"), "Microsoft.CognitiveServices/accounts: disableLocalAuth absent is false, "
+                                            "API keys are accepted (no default in the API spec)"),),
         "outbound_network_access_restricted": (
             Default(False, TF, "terraform-provider-azurerm cognitive_account_resource.go: "
                                "outbound_network_access_restricted Default false"),
@@ -708,15 +822,57 @@ DEFAULTS: Mapping[str, Mapping[str, tuple[Default, ...]]] = {
                               "\"enabled\""),),
         "local_authentication_enabled": (
             Default(True, TF, "terraform-provider-azurerm search_service_resource.go: local_authentication_enabled "
-                              "Default true"),),
-        "disable_local_auth": (
-            Default(False, AZ, "Microsoft.Search/searchServices spec: disableLocalAuth nullable, no default; API keys "
-                               "are accepted"),),
+                              "Default true"),
+            Default(True, AZ, "Microsoft.Search/searchServices spec: disableLocalAuth nullable, no default; absent, "
+                              "API keys are accepted"),),
         "customer_managed_key_enforcement_enabled": (
             Default(False, TF, "terraform-provider-azurerm search_service_resource.go: "
                                "customer_managed_key_enforcement_enabled Default false (sends Disabled)"),
             Default(False, AZ, "Microsoft.Search/searchServices encryptionWithCmk.enforcement: Unspecified when "
                                "absent (observed in exported templates; spec default UNCONFIRMED)"),),
+    },
+    # research/defaults.md section 5: GCP (checks/gcp/)
+    "gcp.workbench.instance": {
+        "gce_setup.disable_public_ip": (
+            Default(False, TF, "magic-modules workbench/Instance.yaml: disable_public_ip default_from_api, not sent "
+                               "when absent; the API gives the VM an external IP"),),
+        "gce_setup.shielded_instance_config.enable_secure_boot": (
+            Default(False, TF, "magic-modules workbench/Instance.yaml: enable_secure_boot \"Disabled by default\""),),
+        "gce_setup.shielded_instance_config.enable_vtpm": (
+            Default(True, TF, "magic-modules workbench/Instance.yaml: enable_vtpm \"Enabled by default\""),),
+        "gce_setup.shielded_instance_config.enable_integrity_monitoring": (
+            Default(True, TF, "magic-modules workbench/Instance.yaml: enable_integrity_monitoring \"Enabled by "
+                              "default\""),),
+        "gce_setup.boot_disk.disk_encryption": (
+            Default("GMEK", TF, "magic-modules workbench/Instance.yaml: boot_disk.disk_encryption \"defaults to "
+                                "GMEK\""),),
+        "gce_setup.data_disks.disk_encryption": (
+            Default("GMEK", TF, "magic-modules workbench/Instance.yaml: data_disks.disk_encryption \"defaults to "
+                                "GMEK\""),),
+    },
+    "gcp.notebooks.instance": {
+        "gce_setup.disable_public_ip": (
+            Default(False, TF, "terraform-provider-google(-beta) <= 7.x resource_notebooks_instance.go: no_public_ip "
+                               "Optional, false when absent: the VM gets a public IP"),),
+        "gce_setup.shielded_instance_config.enable_secure_boot": (
+            Default(False, TF, "resource_notebooks_instance.go: enable_secure_boot, disabled by default"),),
+        "gce_setup.shielded_instance_config.enable_vtpm": (
+            Default(True, TF, "resource_notebooks_instance.go: enable_vtpm Default true"),),
+        "gce_setup.shielded_instance_config.enable_integrity_monitoring": (
+            Default(True, TF, "resource_notebooks_instance.go: enable_integrity_monitoring Default true"),),
+        "gce_setup.boot_disk.disk_encryption": (
+            Default("GMEK", TF, "resource_notebooks_instance.go: disk_encryption \"defaults to GMEK\""),),
+    },
+    "gcp.vertex.index_endpoint": {
+        "public_endpoint_enabled": (
+            Default(False, TF, "terraform-provider-google resource_vertex_ai_index_endpoint.go: "
+                               "public_endpoint_enabled Optional, no default, not sent"),),
+    },
+    "gcp.colab.runtime_template": {
+        "network_spec.enable_internet_access": (
+            Default(False, TF, "magic-modules colab/RuntimeTemplate.yaml: enable_internet_access has no default and "
+                               "is not sent; NotebookRuntimeTemplate NetworkSpec.enableInternetAccess is false when "
+                               "absent (Vertex AI REST reference)"),),
     },
     # the SageMaker API: an absent boolean is false (pipeline definitions omit false ones)
     **{kind: {
@@ -756,7 +912,9 @@ def default_for(kind: str, path: str, framework: str) -> Default | None:
 
 # azapi (Terraform's generic Azure provider) writes an ARM resource's body in HCL:
 # `azapi_resource` with `type = "Microsoft.X/y@version"` has the ARM type's kind, and its native
-# paths are ARM's under `body` ("body.properties.publicNetworkAccess"). No table rows needed.
+# paths are ARM's under `body` ("body.properties.publicNetworkAccess"). No table rows needed, except
+# for what azapi_resource takes as an argument of its own beside `body` (its `identity` block): a
+# row's "azapi" native overrides the body path (`Attr({"azapi": "identity.type"})`).
 AZAPI = "azapi"
 ARM = "arm"
 AZAPI_TYPES = frozenset({"azapi_resource"})
@@ -770,10 +928,12 @@ def dialect(framework: str, native_type: str) -> str:
 def _attr(kind: str, path: str, framework: str) -> tuple[Attr | None, str]:
     """The table's row for a canonical path and the native path it gives. A path with list
     indexes ("filters_config.1.type") uses the row of the path without them and puts the indexes
-    back where the native path has the same shape."""
+    back where the native path has the same shape. azapi reads ARM's path under `body`, unless the
+    row names an "azapi" path of its own."""
     if framework == AZAPI:
-        attr, native = _attr(kind, path, "arm")
-        return attr, "body." + native
+        attr, native = _attr(kind, path, ARM)
+        if attr is None or AZAPI not in attr.native:
+            return attr, "body." + native
     spec = BY_NAME.get(kind)
     if spec is None:
         return None, path

@@ -234,6 +234,28 @@ def create_baseline(paths, output, select, ignore, config_file, var_files, var_v
     return EXIT_OK
 
 
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "-f", "fmt", type=click.Choice(("table", "json", "cyclonedx")), default="table",
+              show_default=True, help="table for people, json for tools, cyclonedx for a CycloneDX 1.6 AI-BOM.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True),
+              help="Write the inventory to this file instead of standard output.")
+@click.option("--config", "config_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Read the configuration from this file (as in `scan`).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None, help="Processes for large trees.")
+@_variable_options
+def inventory(paths, fmt, output, config_file, jobs, var_files, var_values, cfn_parameters):
+    """List the AI in a repository: cloud resources with their posture and exposure, AI
+    packages, container images, models and model files, each with the file and line it came from."""
+    from analyzer.inventory import build_inventory, render as render_inventory
+
+    _, settings = _configure(paths, config_file, (), ())
+    found = build_inventory(list(paths) or ["."], **settings, jobs=jobs,
+                            **_inputs(var_files, var_values, cfn_parameters))
+    _write(render_inventory(found, fmt), output)
+    return EXIT_OK
+
+
 def _write(report: str, output: str | None) -> None:
     if not output:
         click.echo(report, nl=not report.endswith("\n"))

@@ -9,12 +9,14 @@ import re
 
 from analyzer import kinds
 from analyzer.check import Check
-from checks import secrets, tool
+from checks import pii, secrets, supply_chain, tool
 from checks.aws import bedrock, comprehend, kendra, sagemaker
 from checks.aws import sagemaker_jobs
 from checks.azure import cognitive
 from checks.azure import ml as azure_ml
 from checks.azure import search as azure_search
+from checks import gcp
+from checks import cross
 
 ALL_CHECKS: tuple[Check, ...] = (
     *sagemaker.CHECKS,
@@ -25,7 +27,11 @@ ALL_CHECKS: tuple[Check, ...] = (
     *cognitive.CHECKS,
     *azure_ml.CHECKS,
     *azure_search.CHECKS,
+    *gcp.CHECKS,
+    *cross.CHECKS,
     *secrets.CHECKS,
+    *supply_chain.CHECKS,
+    *pii.CHECKS,
     *tool.CHECKS,
 )
 

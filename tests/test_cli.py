@@ -120,3 +120,15 @@ def test_version_imports_no_parser_or_check():
     heavy = [name for name in imported if name.split(".")[0] in ("parsers", "checks", "tree_sitter", "yaml")
              or name.startswith(("analyzer.engine", "analyzer.report", "analyzer.kinds", "analyzer.check"))]
     assert heavy == []
+
+
+def test_inventory_lists_the_ai_of_a_repository(tmp_path):
+    code, out, err = aiposture("inventory", "inventory/repo", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    packages = {(p["name"], p["file"].rsplit("/", 1)[-1]) for p in report["packages"]}
+    assert ("torch", "requirements.txt") in packages and ("openai", "package.json") in packages
+    code, out, err = aiposture("inventory", "inventory/repo", "--format", "cyclonedx", "--output",
+                               str(tmp_path / "aibom.json"))
+    assert code == 0 and out == ""
+    assert json.loads((tmp_path / "aibom.json").read_text())["specVersion"] == "1.6"

@@ -146,6 +146,9 @@ def _logical_locations(finding: Finding) -> list[dict]:
     return locations
 
 
+REPORT_READ_LIMIT = 8 * 1024 * 1024  # a report never reads more of a file: data and model files can be GBs
+
+
 class _LineHashes:
     """primaryLocationLineHash per (path, line), hashing each file once, only as far as needed."""
 
@@ -158,7 +161,8 @@ class _LineHashes:
         if path not in self.cache:
             try:
                 with open(os.path.join(self.root, path), "rb") as handle:
-                    text = handle.read().decode("utf-8", errors="replace")
+                    # findings in files past this size (data, model files) are on their first lines
+                    text = handle.read(REPORT_READ_LIMIT).decode("utf-8", errors="replace")
             except OSError:
                 text = None
             self.cache[path] = line_hashes(text, self.wanted.get(path)) if text is not None else []

@@ -101,6 +101,8 @@ def _header(finding: Finding, paint: _Painter) -> str:
 
 
 def _source_block(finding: Finding, check: Check, result: ScanResult, paint: _Painter) -> list[str]:
+    if finding.framework in ("data", "model"):
+        return []  # a data row or a model's bytes: nothing a reader needs to see, much to hide
     span = finding.span
     lines = result.source_lines(finding.path)
     if not 1 <= span.line <= len(lines):

@@ -22,10 +22,11 @@ from typing import Any, Iterable
 
 from analyzer import kinds
 from analyzer.check import (
-    Applicability, Check, Context, Result, Severity, Status, bad, good, name_of, placeholder, set_attr,
+    Applicability, Check, Context, Result, Severity, Status, bad, good, name_of, placeholder, set_attr, shown,
     unknown_result,
 )
 from analyzer.model import Resource, Unknown, Value
+from checks.azure.ml import identity_type
 
 ACCOUNT = "azure.cognitive.account"
 AI_SERVICES = "azure.cognitive.ai_services"
@@ -109,10 +110,11 @@ def _public_network(resource: Resource, context: Context) -> Iterable[Result]:
         yield _pass(path, value)
     elif value.absent:
         yield Result(Status.FAIL, f"`{name}` is not set, so the account is reachable over its public endpoint "
-                                  "(public network access is enabled by default)", path, None)
+                                  "(public network access is enabled by default); it should be "
+                                  f"{shown(resource, path, False)}", path, None)
     else:
         yield Result(Status.FAIL, f"`{name}` is {_written(resource, path)}: the account is reachable over its "
-                                  "public endpoint", path, value.span)
+                                  f"public endpoint; it should be {shown(resource, path, False)}", path, value.span)
 
 
 # --- Terraform, Bicep and ARM examples ----------------------------------------------------------
@@ -326,9 +328,11 @@ PUBLIC_NETWORK = Check(
         "any network. With public access disabled the account is reached only through private "
         "endpoints, so prompts, completions, uploaded files and fine-tuned models never cross the "
         "internet and a leaked key or token is useless outside your network. Private endpoints need "
-        "a custom subdomain (AIP306). Disabling public access cuts off every caller that is not on a "
-        "private endpoint, so it is not fixed automatically."
+        "a custom subdomain (AIP306). The fix disables public access, which cuts off every caller that "
+        "is not on a private endpoint: review it before applying."
     ),
+    remediation=set_attr("public_network_access_enabled", False),
+    fix_safety=Applicability.UNSAFE,  # callers outside the private endpoints lose access
     references=(NETWORK_DOC, "https://learn.microsoft.com/azure/ai-services/openai/how-to/network",
                 BENCHMARK),
     compliance={"owasp-llm": ("LLM02", "LLM10"), "azure-mcsb": ("NS-2",)},
@@ -336,19 +340,26 @@ PUBLIC_NETWORK = Check(
              "PSRule Azure.AI.PrivateEndpoints (AZR-000283)",
              "Azure Policy 0725b4dd-7e76-479c-a735-68e7ee23d5ca (runtime)"),
     examples=(
-        bad("terraform", _tf('      custom_subdomain_name = "oai-contoso-prod"\n')),
+        bad("terraform", _tf('      custom_subdomain_name = "oai-contoso-prod"\n'),
+            fixed=_tf('      custom_subdomain_name = "oai-contoso-prod"\n'
+                      '      public_network_access_enabled = false\n')),
         bad("terraform", _tf('      custom_subdomain_name         = "oai-contoso-prod"\n'
-                             '      public_network_access_enabled = true\n')),
+                             '      public_network_access_enabled = true\n'),
+            fixed=_tf('      custom_subdomain_name         = "oai-contoso-prod"\n'
+                      '      public_network_access_enabled = false\n')),
         good("terraform", _tf(_TF_PRIVATE)),
-        bad("bicep", _bicep()),
+        bad("bicep", _bicep(), fixed=_bicep(_BICEP_SUBDOMAIN + "        publicNetworkAccess: 'Disabled'\n")),
         good("bicep", _bicep(_BICEP_SUBDOMAIN + "        publicNetworkAccess: 'Disabled'\n")),
-        bad("arm", _arm(_ARM_SUBDOMAIN + ',\n            "publicNetworkAccess": "Enabled"')),
+        bad("arm", _arm(_ARM_SUBDOMAIN + ',\n            "publicNetworkAccess": "Enabled"'),
+            fixed=_arm(_ARM_SUBDOMAIN + ',\n            "publicNetworkAccess": "Disabled"')),
         good("arm", _arm(_ARM_SUBDOMAIN + ',\n            "publicNetworkAccess": "Disabled"')),
-        bad("terraform", _AI_SERVICES.replace("{account}", '      public_network_access = "Enabled"\n')),
+        bad("terraform", _AI_SERVICES.replace("{account}", '      public_network_access = "Enabled"\n'),
+            fixed=_AI_SERVICES.replace("{account}", '      public_network_access = "Disabled"\n')),
         good("terraform", _AI_SERVICES.replace("{account}", '      public_network_access = "Disabled"\n')),
-        bad("terraform", _FOUNDRY_HUB.replace("{hub}", "")),
+        bad("terraform", _FOUNDRY_HUB.replace("{hub}", ""),
+            fixed=_FOUNDRY_HUB.replace("{hub}", '      public_network_access = "Disabled"\n')),
         good("terraform", _FOUNDRY_HUB.replace("{hub}", '      public_network_access = "Disabled"\n')),
-        bad("terraform", _azapi()),
+        bad("terraform", _azapi(), fixed=_azapi('          publicNetworkAccess = "Disabled"\n')),
         good("terraform", _azapi('          publicNetworkAccess = "Disabled"\n')),
     ),
 )
@@ -445,22 +456,19 @@ NETWORK_DEFAULT_DENY = Check(
 def _local_auth(resource: Resource, context: Context) -> Iterable[Result]:
     if _hub(resource):
         return  # a hub has no API keys of its own
-    if _arm_shaped(resource):
-        path, secure = "disable_local_auth", True
-    else:
-        path, secure = "local_auth_enabled", False
+    path = "local_auth_enabled"  # ARM's `disableLocalAuth`, read with its sense inverted
     value = resource.get(path)
     name = name_of(resource, path)
     if value.unknown:
         yield unknown_result(resource, path, value)
-    elif value.raw is secure:
+    elif value.raw is False:
         yield _pass(path, value)
     elif value.absent:
         yield Result(Status.FAIL, f"`{name}` is not set, so the account accepts API keys (local authentication "
-                                  "is enabled by default)", path, None)
+                                  f"is enabled by default); it should be {shown(resource, path, False)}", path, None)
     else:
-        yield Result(Status.FAIL, f"`{name}` is {_written(resource, path)}: the account accepts API keys", path,
-                     value.span)
+        yield Result(Status.FAIL, f"`{name}` is {_written(resource, path)}: the account accepts API keys; it should "
+                                  f"be {shown(resource, path, False)}", path, value.span)
 
 
 LOCAL_AUTH = Check(
@@ -481,30 +489,39 @@ LOCAL_AUTH = Check(
         "it, names nobody in the logs and stays valid until rotated; keys pasted into code and "
         "notebooks are how model capacity is stolen. With local authentication disabled, callers use "
         "Microsoft Entra ID tokens and Azure RBAC roles (Cognitive Services OpenAI User). Entra ID "
-        "authentication needs a custom subdomain (AIP306). Clients that still use keys stop working, "
-        "so this is not fixed automatically."
+        "authentication needs a custom subdomain (AIP306). The fix disables local authentication: "
+        "clients that still use keys stop working, so review it before applying."
     ),
+    remediation=set_attr("local_auth_enabled", False),
+    fix_safety=Applicability.UNSAFE,  # clients that use API keys lose access
     references=(AUTH_DOC, "https://learn.microsoft.com/azure/ai-services/authentication", BENCHMARK),
     compliance={"owasp-llm": ("LLM02", "LLM10"), "azure-mcsb": ("IM-1",), "cwe": ("CWE-798",)},
     anchors=("checkov CKV_AZURE_236", "PSRule Azure.AI.DisableLocalAuth (AZR-000282)",
              "Azure Policy 71ef260a-8f18-47b7-abcb-62d0673d94dc (runtime)",
              "Azure Policy 14de9e63-1b31-492e-a5a3-c3f7fd57f555 (runtime)"),
     examples=(
-        bad("terraform", _tf('      custom_subdomain_name = "oai-contoso-prod"\n')),
+        bad("terraform", _tf('      custom_subdomain_name = "oai-contoso-prod"\n'),
+            fixed=_tf('      custom_subdomain_name = "oai-contoso-prod"\n'
+                      '      local_auth_enabled    = false\n')),
         bad("terraform", _tf('      custom_subdomain_name = "oai-contoso-prod"\n'
-                             '      local_auth_enabled    = true\n')),
+                             '      local_auth_enabled    = true\n'),
+            fixed=_tf('      custom_subdomain_name = "oai-contoso-prod"\n'
+                      '      local_auth_enabled    = false\n')),
         good("terraform", _tf(_TF_PRIVATE)),
-        bad("bicep", _bicep(_BICEP_SUBDOMAIN + "        disableLocalAuth: false\n")),
+        bad("bicep", _bicep(_BICEP_SUBDOMAIN + "        disableLocalAuth: false\n"),
+            fixed=_bicep(_BICEP_SUBDOMAIN + "        disableLocalAuth: true\n")),
         good("bicep", _bicep(_BICEP_SUBDOMAIN + "        disableLocalAuth: true\n")),
-        bad("arm", _arm()),
+        bad("arm", _arm(), fixed=_arm(_ARM_SUBDOMAIN + ',\n            "disableLocalAuth": true')),
         good("arm", _arm(_ARM_SUBDOMAIN + ',\n            "disableLocalAuth": true')),
-        bad("terraform", _AI_SERVICES.replace("{account}", "")),
+        bad("terraform", _AI_SERVICES.replace("{account}", ""),
+            fixed=_AI_SERVICES.replace("{account}", "      local_authentication_enabled = false\n")),
         good("terraform", _AI_SERVICES.replace("{account}", "      local_authentication_enabled = false\n")),
-        bad("terraform", _TF_JSON.replace("{account}", ""), filename="main.tf.json"),
+        bad("terraform", _TF_JSON.replace("{account}", ""), filename="main.tf.json",
+            fixed=_TF_JSON.replace("{account}", ',\n            "local_auth_enabled": false')),
         good("terraform", _TF_JSON.replace("{account}", ',\n              "local_auth_enabled": false'),
              filename="main.tf.json"),
         good("terraform", _FOUNDRY_HUB.replace("{hub}", "")),  # a hub: no keys of its own
-        bad("terraform", _azapi()),
+        bad("terraform", _azapi(), fixed=_azapi("          disableLocalAuth    = true\n")),
         good("terraform", _azapi("          disableLocalAuth    = true\n")),
     ),
 )
@@ -515,9 +532,7 @@ LOCAL_AUTH = Check(
 
 def _identity(resource: Resource, context: Context) -> Iterable[Result]:
     path = "identity.type"
-    value = resource.get(path)
-    if value.absent and _dialect(resource) == kinds.AZAPI:
-        value = resource.native(path)  # azapi takes the identity as a block of its own, beside `body`
+    value = identity_type(resource)  # azapi: its `identity` block, where the fix writes, or the body's
     if value.unknown:
         yield unknown_result(resource, path, value)
     elif _set(value.raw) and not (isinstance(value.raw, str) and value.raw.lower() == "none"):
@@ -525,8 +540,9 @@ def _identity(resource: Resource, context: Context) -> Iterable[Result]:
     elif value.absent:
         yield Result(Status.FAIL, "no managed identity is assigned (`identity` is not set)", path, None)
     else:
-        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is {_written(resource, path)}: no managed identity "
-                                  "is assigned", path, value.span)
+        written = f'"{value.raw}"' if isinstance(value.raw, str) else _written(resource, path)
+        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is {written}: no managed identity is assigned", path,
+                     value.span)
 
 
 _TF_PROJECT = '''
@@ -584,8 +600,12 @@ MANAGED_IDENTITY = Check(
         bad("terraform", _TF_PROJECT.replace("{identity}", ""),
             fixed=_TF_PROJECT.replace("{identity}", _TF_IDENTITY)),
         good("terraform", _TF_PROJECT.replace("{identity}", _TF_IDENTITY)),
+        # azapi: the fix adds azapi_resource's own `identity` block; one inside `body` is accepted too
+        bad("terraform", _azapi(), fixed=_azapi().replace("      }\n    }\n", "      }\n" + _TF_IDENTITY + "    }\n")),
         good("terraform", _azapi().replace('      body = {', '      identity {\n        type = "SystemAssigned"\n'
                                                             '      }\n\n      body = {')),
+        good("terraform", _azapi().replace("        kind = ", '        identity = {\n          type = "SystemAssigned"\n'
+                                                           '        }\n        kind = ')),
     ),
 )
 

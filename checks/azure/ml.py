@@ -19,9 +19,8 @@ checkov CKV2_AZURE_50 (a high-business-impact workspace whose storage account is
 storage account kind, which the catalog does not have yet.
 
 Where Terraform and ARM spell a setting with different types (a Terraform boolean against an ARM
-"Enabled"/"Disabled" string on one kind), a check carries no automatic fix: a remediation's value
-is rendered per kind, not per framework (analyzer.kinds.native_value), so one value cannot be
-right in both.
+"Enabled"/"Disabled" string on one kind), the kinds table limits the value map to Bicep and ARM
+(`values_for`), so a remediation's canonical value is written in each framework's own spelling.
 """
 from __future__ import annotations
 
@@ -46,7 +45,7 @@ from analyzer.check import (
     shown,
     unknown_result,
 )
-from analyzer.model import Resource, Unknown
+from analyzer.model import Resource, Unknown, Value
 
 WORKSPACE = "azure.ml.workspace"
 HUB = "azure.ai_foundry"  # azurerm_ai_foundry: a hub, or (newer providers) a Foundry account with `sku_name`
@@ -72,17 +71,21 @@ def _dialect(resource: Resource) -> str:
     return kinds.dialect(resource.framework, resource.native_type)
 
 
-def _show(resource: Resource, path: str, raw: Any) -> str:
-    """A canonical value as this resource's file writes it. A kind's value map is shared by its
-    frameworks, so on Terraform (whose canonical paths are its own) the value is shown as is
-    unless the kind gives Terraform an alias of its own."""
-    spec = kinds.BY_NAME.get(resource.kind)
-    attr = spec.attrs.get(path) if spec else None
-    if _dialect(resource) == "terraform" and not (attr and "terraform" in attr.native):
-        if isinstance(raw, bool):
-            return "true" if raw else "false"
-        return f'"{raw}"' if isinstance(raw, str) else str(raw)
-    return shown(resource, path, raw)
+def identity_type(resource: Resource) -> Value:
+    """`identity.type`. On azapi that is azapi_resource's own `identity` block beside `body` (the
+    kinds table's "azapi" path, where a fix writes it), unless `body` has an `identity` of its own
+    (the ARM request's, which azapi accepts too): then that one is read, so a fix that adds the
+    block beside it does not make the finding go away."""
+    if _dialect(resource) == kinds.AZAPI and not resource.native("body.identity").absent:
+        return resource.native("body.identity.type")
+    return resource.get("identity.type")
+
+
+def written(resource: Resource, path: str) -> str:
+    """A written attribute's value as the file spells it (`"Unspecified"`, where the canonical
+    value is false; `"enabled"` in the file's own case)."""
+    raw = resource.native(kinds.native_path(resource.kind, path, _dialect(resource))).raw
+    return f'"{raw}"' if isinstance(raw, str) else shown(resource, path, resource.get(path).raw)
 
 
 def _matches(raw: Any, wanted: Any) -> bool:
@@ -104,13 +107,13 @@ def expect(path: str, allowed: tuple, consequence: str) -> Rule:
             yield Result(Status.PASS, f"`{path}` is {value.raw!r}", path, value.span)
             return
         name = name_of(resource, path)
-        wanted = " or ".join(_show(resource, path, a) for a in allowed)
+        wanted = " or ".join(shown(resource, path, a) for a in allowed)
         if value.absent and value.raw is None:
             state = "is not set"
         elif value.absent:
-            state = f"is not set, so the default {_show(resource, path, value.raw)} applies"
+            state = f"is not set, so the default {shown(resource, path, value.raw)} applies"
         else:
-            state = f"is {_show(resource, path, value.raw)}"
+            state = f"is {written(resource, path)}"
         yield Result(Status.FAIL, f"`{name}` {state}: {consequence}; it should be {wanted}", path, value.span)
 
     return rule
@@ -396,6 +399,27 @@ def _arm_endpoint(props: str) -> str:
     }}''' + _ARM_TAIL
 
 
+def _azapi_workspace(identity: str, props: str = "") -> str:
+    return f'''
+resource "azapi_resource" "fraud" {{
+  type      = "Microsoft.MachineLearningServices/workspaces@2024-10-01"
+  name      = "mlw-fraud-prod"
+  parent_id = azurerm_resource_group.ml.id
+  location  = azurerm_resource_group.ml.location
+
+  identity {{
+{identity}
+  }}
+
+  body = {{
+    properties = {{
+      storageAccount = azurerm_storage_account.ml.id{props}
+    }}
+  }}
+}}
+'''
+
+
 def _azapi_endpoint(props: str) -> str:
     return f'''
 resource "azapi_resource" "scoring" {{
@@ -436,22 +460,28 @@ WORKSPACE_PUBLIC_NETWORK = Check(
         "`public_network_access_enabled` is not set (azurerm 3.25 to 3.117 sent Disabled): an absent "
         "setting is a finding, as checkov CKV_AZURE_144 judges it (its graph twin CKV2_AZURE_49 passes "
         "it, against the real default). Disable it and reach the workspace through a private endpoint. "
-        "An AI Foundry hub (`azurerm_ai_foundry`) is judged by the Azure AI services checks."
+        "An AI Foundry hub (`azurerm_ai_foundry`) is judged by the Azure AI services checks. The fix "
+        "disables public access, which cuts off every user and client not on a private endpoint."
     ),
+    remediation=set_attr("public_network_access_enabled", False),
+    fix_safety=Applicability.UNSAFE,  # the studio, SDK and APIs answer only through private endpoints
     references=(f"{ML_DOCS}/how-to-configure-private-link", f"{ML_DOCS}/how-to-network-security-overview"),
     compliance={MCSB: ("NS-2",), OWASP_ML: ("ML05",)},
     anchors=("checkov CKV_AZURE_144 (Terraform)", "checkov CKV2_AZURE_49 (Terraform, ARM; passes when absent)",
              "PSRule Azure.ML.PublicAccess (AZR-000406)",
              "Azure Policy: Azure Machine Learning Workspaces should disable public network access"),
     examples=(
-        bad("terraform", _tf_workspace()),
-        bad("terraform", _tf_workspace("\n  public_network_access_enabled = true")),
+        bad("terraform", _tf_workspace(), fixed=_tf_workspace("\n  public_network_access_enabled = false")),
+        bad("terraform", _tf_workspace("\n  public_network_access_enabled = true"),
+            fixed=_tf_workspace("\n  public_network_access_enabled = false")),
         good("terraform", _tf_workspace("\n  public_network_access_enabled = false")),
-        bad("bicep", _bicep_workspace()),
-        bad("bicep", _bicep_workspace("\n    publicNetworkAccess: 'Enabled'")),
+        bad("bicep", _bicep_workspace(), fixed=_bicep_workspace("\n    publicNetworkAccess: 'Disabled'")),
+        bad("bicep", _bicep_workspace("\n    publicNetworkAccess: 'Enabled'"),
+            fixed=_bicep_workspace("\n    publicNetworkAccess: 'Disabled'")),
         good("bicep", _bicep_workspace("\n    publicNetworkAccess: 'Disabled'")),
-        bad("arm", _arm_workspace(',\n        "publicNetworkAccess": "Enabled"')),
-        bad("arm", _arm_workspace()),
+        bad("arm", _arm_workspace(',\n        "publicNetworkAccess": "Enabled"'),
+            fixed=_arm_workspace(',\n        "publicNetworkAccess": "Disabled"')),
+        bad("arm", _arm_workspace(), fixed=_arm_workspace(',\n        "publicNetworkAccess": "Disabled"')),
         good("arm", _arm_workspace(',\n        "publicNetworkAccess": "Disabled"')),
     ),
 )
@@ -468,7 +498,7 @@ def _isolation(resource: Resource, context: Context) -> Iterable[Result]:
         yield Result(Status.PASS, f"`{path}` is {mode!r}", path, value.span)
         return
     name = name_of(resource, path)
-    state = f"is {_show(resource, path, mode)}" if not value.absent else "is not set, so there is no managed network"
+    state = f"is {shown(resource, path, mode)}" if not value.absent else "is not set, so there is no managed network"
     if _matches(mode, "AllowInternetOutbound"):
         why = "the managed network lets its computes send data to any internet destination"
     else:
@@ -567,7 +597,7 @@ def _cmk(resource: Resource, context: Context) -> Iterable[Result]:
             return
         if not (isinstance(status.raw, str) and _matches(status.raw, "Enabled")):
             yield Result(Status.FAIL, f"`{name_of(resource, 'encryption.status')}` is "
-                                      f"{_show(resource, 'encryption.status', status.raw)}: the customer-managed "
+                                      f"{shown(resource, 'encryption.status', status.raw)}: the customer-managed "
                                       "key is not used; it should be \"Enabled\"", "encryption.status",
                          status.span or value.span)
             return
@@ -698,13 +728,13 @@ WORKSPACE_V1_LEGACY = Check(
 
 
 def _user_assigned(resource: Resource, context: Context) -> Iterable[Result]:
-    value = resource.get("identity.type")
+    value = identity_type(resource)
     if isinstance(value.raw, Unknown):
         yield unknown_result(resource, "identity.type", value)
         return
     kind = value.raw if isinstance(value.raw, str) else ""
     if "userassigned" not in kind.replace(" ", "").lower():
-        state = f"is {_show(resource, 'identity.type', kind)}" if kind else "is not set"
+        state = f"is {shown(resource, 'identity.type', kind)}" if kind else "is not set"
         yield Result(Status.FAIL, f"`{name_of(resource, 'identity.type')}` {state}: the workspace reaches its "
                                   "storage, key vault and registry with a system-assigned identity that is "
                                   "created and deleted with it; it should include \"UserAssigned\"",
@@ -760,6 +790,11 @@ WORKSPACE_USER_ASSIGNED_IDENTITY = Check(
              .replace('"type": "SystemAssigned"\n', '"type": "UserAssigned",\n        "userAssignedIdentities": {\n'
                       '          "[resourceId(\'Microsoft.ManagedIdentity/userAssignedIdentities\', \'id-mlw-fraud\')]": {}\n'
                       '        }\n')),
+        # azapi: the identity is azapi_resource's own block, beside `body`
+        bad("terraform", _azapi_workspace('    type = "SystemAssigned"')),
+        good("terraform", _azapi_workspace('    type         = "UserAssigned"\n'
+                                           '    identity_ids = [azurerm_user_assigned_identity.ml.id]',
+                                           "\n      primaryUserAssignedIdentity = azurerm_user_assigned_identity.ml.id")),
     ),
 )
 
@@ -979,8 +1014,8 @@ def _cluster_ssh(resource: Resource, context: Context) -> Iterable[Result]:
         return
     name = name_of(resource, path)
     if value.raw is True:
-        yield Result(Status.FAIL, f"`{name}` is {_show(resource, path, True)}: the SSH port of every node is open "
-                                  f"to the internet; it should be {_show(resource, path, False)}", path, value.span)
+        yield Result(Status.FAIL, f"`{name}` is {shown(resource, path, True)}: the SSH port of every node is open "
+                                  f"to the internet; it should be {shown(resource, path, False)}", path, value.span)
         return
     # ARM's NotSpecified (also when absent): open on every node unless the cluster is in a subnet
     subnet = resource.get("subnet_resource_id")
@@ -989,9 +1024,9 @@ def _cluster_ssh(resource: Resource, context: Context) -> Iterable[Result]:
     elif subnet.raw not in (None, ""):
         yield Result(Status.PASS, "NotSpecified in a subnet: the public SSH port is closed", path, value.span)
     else:
-        state = "is not set" if value.absent else f"is {_show(resource, path, value.raw)}"
+        state = "is not set" if value.absent else f"is {shown(resource, path, value.raw)}"
         yield Result(Status.FAIL, f"`{name}` {state} and the cluster has no subnet: the SSH port of every node is "
-                                  f"open to the internet; it should be {_show(resource, path, False)}",
+                                  f"open to the internet; it should be {shown(resource, path, False)}",
                      path, value.span)
 
 
@@ -1045,7 +1080,7 @@ def _idle_shutdown(resource: Resource, context: Context) -> Iterable[Result]:
         yield Result(Status.FAIL, f"`{name_of(resource, path)}` is not set: the instance keeps running (and "
                                   "billing) when nobody uses it", path, value.span)
     else:
-        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is {_show(resource, path, value.raw)}, not an ISO "
+        yield Result(Status.FAIL, f"`{name_of(resource, path)}` is {shown(resource, path, value.raw)}, not an ISO "
                                   "8601 duration: the instance does not shut down when idle", path, value.span)
 
 

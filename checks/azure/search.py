@@ -9,8 +9,9 @@ CKV_AZURE_208/209, PSRule Azure.Search.IndexSLA / QuerySLA) are reliability, not
 not checked.
 
 Terraform and ARM write public access and CMK enforcement with different types (a boolean against
-"enabled"/"Enabled" strings) and local authentication with opposite senses, so those checks carry no
-automatic fix: a remediation's value is rendered per kind, not per framework.
+"enabled"/"Enabled" strings) and local authentication with opposite senses (`local_authentication_enabled`
+against `disableLocalAuth`): the kinds table limits those value maps to Bicep and ARM, so each check
+reads one canonical path and its fix is written in the file's own spelling.
 """
 from __future__ import annotations
 
@@ -28,10 +29,11 @@ from analyzer.check import (
     good,
     name_of,
     set_attr,
+    shown,
     unknown_result,
 )
 from analyzer.model import Resource, Unknown, Value
-from checks.azure.ml import _dialect, _show, expect
+from checks.azure.ml import expect, identity_type, written
 
 SEARCH = "azure.search.service"
 
@@ -89,10 +91,13 @@ def _public(resource: Resource, context: Context) -> Iterable[Result]:
         yield Result(Status.PASS, "the firewall admits only the listed addresses", path, value.span)
         return
     name = name_of(resource, path)
-    state = ("is not set, so the default " if value.absent else "is ") + _show(resource, path, True)
+    if value.absent:
+        state = f"is not set, so the default {shown(resource, path, True)} applies,"
+    else:
+        state = f"is {written(resource, path)}"
     yield Result(Status.FAIL, f"`{name}` {state} and no IP rule narrows it: the search service (its indexes "
                               f"and documents) is reachable from any network; it should be "
-                              f"{_show(resource, path, False)}", path, value.span)
+                              f"{shown(resource, path, False)}", path, value.span)
 
 
 _TF = '''
@@ -154,6 +159,31 @@ def _arm(props: str = "", top: str = "") -> str:
     return _ARM.format(props=props, top=top)
 
 
+# azapi: the ARM request under `body`; the identity is a block of azapi_resource's own ({blocks})
+_AZAPI = '''
+resource "azapi_resource" "rag" {{
+  type      = "Microsoft.Search/searchServices@2025-05-01"
+  name      = "srch-support-rag"
+  parent_id = azurerm_resource_group.rag.id
+  location  = azurerm_resource_group.rag.location
+  body = {{
+    sku = {{
+      name = "standard"
+    }}
+    properties = {{{props}
+    }}
+  }}{blocks}
+}}
+'''
+
+
+def _azapi(props: str = "\n      replicaCount = 2", blocks: str = "") -> str:
+    return _AZAPI.format(props=props, blocks=blocks)
+
+
+_AZAPI_IDENTITY = '\n\n  identity {\n    type = "SystemAssigned"\n  }'
+
+
 SEARCH_PUBLIC_NETWORK = Check(
     id="AIP380",
     name="search-public-network",
@@ -167,23 +197,32 @@ SEARCH_PUBLIC_NETWORK = Check(
         "answers queries from any network, so a leaked admin or query key, or a mistaken role "
         "assignment, reads the index from anywhere. Azure and azurerm enable public access when it is "
         "not set. Disable it and use a private endpoint, or list the addresses that may connect "
-        "(`allowed_ips`, ARM `networkRuleSet.ipRules`): a firewall without a catch-all range passes."
+        "(`allowed_ips`, ARM `networkRuleSet.ipRules`): a firewall without a catch-all range passes. "
+        "The fix disables public access, which cuts off every client not on a private endpoint: "
+        "review it before applying, or list the clients' addresses instead."
     ),
+    remediation=set_attr("public_network_access_enabled", False),
+    fix_safety=Applicability.UNSAFE,  # clients outside the private endpoints lose access
     references=(f"{SEARCH_DOCS}/service-configure-firewall", f"{SEARCH_DOCS}/service-create-private-endpoint"),
     compliance={MCSB: ("NS-2",), OWASP_LLM: ("LLM02", "LLM08")},
     anchors=("checkov CKV_AZURE_124 (Terraform; fails a public service with IP rules too)",),
     examples=(
-        bad("terraform", _tf()),
-        bad("terraform", _tf("\n  public_network_access_enabled = true")),
+        bad("terraform", _tf(), fixed=_tf("\n  public_network_access_enabled = false")),
+        bad("terraform", _tf("\n  public_network_access_enabled = true"),
+            fixed=_tf("\n  public_network_access_enabled = false")),
         good("terraform", _tf("\n  public_network_access_enabled = false")),
         good("terraform", _tf('\n  allowed_ips         = ["203.0.113.0/24"]')),
-        bad("bicep", _bicep()),
-        bad("bicep", _bicep("\n    publicNetworkAccess: 'enabled'\n    networkRuleSet: {\n      ipRules: []\n    }")),
+        bad("bicep", _bicep(), fixed=_bicep("\n    publicNetworkAccess: 'disabled'")),
+        bad("bicep", _bicep("\n    publicNetworkAccess: 'enabled'\n    networkRuleSet: {\n      ipRules: []\n    }"),
+            fixed=_bicep("\n    publicNetworkAccess: 'disabled'\n    networkRuleSet: {\n      ipRules: []\n    }")),
         good("bicep", _bicep("\n    publicNetworkAccess: 'disabled'")),
         good("bicep", _bicep("\n    networkRuleSet: {\n      ipRules: [\n        {\n          value: '203.0.113.0/24'\n"
                              "        }\n      ]\n    }")),
-        bad("arm", _arm(',\n        "publicNetworkAccess": "Enabled"')),
+        bad("arm", _arm(',\n        "publicNetworkAccess": "Enabled"'),
+            fixed=_arm(',\n        "publicNetworkAccess": "disabled"')),
         good("arm", _arm(',\n        "publicNetworkAccess": "Disabled"')),
+        bad("terraform", _azapi(), fixed=_azapi('\n      replicaCount = 2\n      publicNetworkAccess = "disabled"')),
+        good("terraform", _azapi('\n      publicNetworkAccess = "securedByPerimeter"')),
     ),
 )
 
@@ -230,58 +269,42 @@ SEARCH_GLOBAL_IP_RULE = Check(
 )
 
 
-def _local_auth(resource: Resource, context: Context) -> Iterable[Result]:
-    if _dialect(resource) == "terraform":
-        yield from expect("local_authentication_enabled", (False,),
-                          "admin and query API keys are accepted")(resource, context)
-    else:
-        yield from expect("disable_local_auth", (True,), "admin and query API keys are accepted")(resource, context)
-
-
 SEARCH_LOCAL_AUTH = Check(
     id="AIP382",
     name="search-local-auth",
     title="Azure AI Search services accept only Microsoft Entra ID authentication",
     severity=Severity.MEDIUM,
     kinds=(SEARCH,),
-    rule=_local_auth,
+    # ARM's `disableLocalAuth`, read with its sense inverted (analyzer/kinds.py)
+    rule=expect("local_authentication_enabled", (False,), "admin and query API keys are accepted"),
     description=(
         "With API keys enabled, an admin key gives full control of the service (create, read and "
         "delete every index and document) and a query key reads every index, with no identity "
         "attached and no expiry: keys end up in application settings, notebooks and code. Azure "
         "accepts keys unless `disableLocalAuth` is true; azurerm unless `local_authentication_enabled "
-        "= false`. Use Microsoft Entra ID with the Search Index Data roles instead. (ARM rejects "
-        "`authOptions` together with `disableLocalAuth: true`: remove it.)"
+        "= false`. Use Microsoft Entra ID with the Search Index Data roles instead. The fix disables "
+        "keys, so clients that still use them stop working. (ARM rejects `authOptions` together with "
+        "`disableLocalAuth: true`, and azurerm `authentication_failure_mode` together with "
+        "`local_authentication_enabled = false`: the fix does not remove them; remove them by hand.)"
     ),
+    remediation=set_attr("local_authentication_enabled", False),
+    fix_safety=Applicability.UNSAFE,  # clients that use admin or query keys lose access
     references=(f"{SEARCH_DOCS}/search-security-enable-roles", f"{SEARCH_DOCS}/keyless-connections"),
     compliance={MCSB: ("IM-1",), OWASP_LLM: ("LLM02",), CWE: ("CWE-798",)},
     anchors=("Azure Policy: Azure AI Search services should have local authentication methods disabled",),
     examples=(
-        bad("terraform", _tf()),
-        bad("terraform", _tf("\n  local_authentication_enabled = true")),
+        bad("terraform", _tf(), fixed=_tf("\n  local_authentication_enabled = false")),
+        bad("terraform", _tf("\n  local_authentication_enabled = true"),
+            fixed=_tf("\n  local_authentication_enabled = false")),
         good("terraform", _tf("\n  local_authentication_enabled = false")),
-        bad("bicep", _bicep()),
-        bad("bicep", _bicep("\n    disableLocalAuth: false\n    authOptions: {\n      aadOrApiKey: {\n"
-                            "        aadAuthFailureMode: 'http401WithBearerChallenge'\n      }\n    }")),
+        bad("bicep", _bicep(), fixed=_bicep("\n    disableLocalAuth: true")),
+        # (with `authOptions` the fix would leave a template ARM rejects: see the description)
+        bad("bicep", _bicep("\n    disableLocalAuth: false"), fixed=_bicep("\n    disableLocalAuth: true")),
         good("bicep", _bicep("\n    disableLocalAuth: true")),
-        bad("arm", _arm()),
+        bad("arm", _arm(), fixed=_arm(',\n        "disableLocalAuth": true')),
         good("arm", _arm(',\n        "disableLocalAuth": true')),
-        bad("terraform", '''
-resource "azapi_resource" "rag" {
-  type      = "Microsoft.Search/searchServices@2025-05-01"
-  name      = "srch-support-rag"
-  parent_id = azurerm_resource_group.rag.id
-  location  = azurerm_resource_group.rag.location
-  body = {
-    sku = {
-      name = "standard"
-    }
-    properties = {
-      disableLocalAuth = false
-    }
-  }
-}
-'''),
+        bad("terraform", _azapi("\n      disableLocalAuth = false"), fixed=_azapi("\n      disableLocalAuth = true")),
+        good("terraform", _azapi("\n      disableLocalAuth = true")),
     ),
 )
 
@@ -313,18 +336,22 @@ SEARCH_MANAGED_IDENTITY = Check(
         bad("arm", _arm(top='\n      "identity": {\n        "type": "None"\n      },'),
             fixed=_arm(top='\n      "identity": {\n        "type": "SystemAssigned"\n      },')),
         good("arm", _arm(top='\n      "identity": {\n        "type": "SystemAssigned, UserAssigned"\n      },')),
+        # azapi: the fix adds azapi_resource's own `identity` block; one inside `body` is accepted too
+        bad("terraform", _azapi(), fixed=_azapi(blocks=_AZAPI_IDENTITY)),
+        good("terraform", _azapi(blocks=_AZAPI_IDENTITY)),
+        good("terraform", _azapi().replace("    sku = {", '    identity = {\n      type = "SystemAssigned"\n    }\n    sku = {')),
     ),
 )
 
 
 def _identity(resource: Resource) -> Iterable[Result]:
-    value = resource.get("identity.type")
+    value = identity_type(resource)
     if isinstance(value.raw, Unknown):
         yield unknown_result(resource, "identity.type", value)
     elif isinstance(value.raw, str) and "assigned" in value.raw.lower():
         yield Result(Status.PASS, f"identity {value.raw!r}", "identity.type", value.span)
     else:
-        state = "is not set" if value.absent else f"is {_show(resource, 'identity.type', value.raw)}"
+        state = "is not set" if value.absent else f"is {shown(resource, 'identity.type', value.raw)}"
         yield Result(Status.FAIL, f"`{name_of(resource, 'identity.type')}` {state}: indexers and skills need "
                                   "stored keys or connection strings to reach data", "identity.type", value.span)
 
@@ -342,17 +369,22 @@ SEARCH_CMK_ENFORCEMENT = Check(
         "Vault key. CMK enforcement (`customer_managed_key_enforcement_enabled`, ARM "
         "`encryptionWithCmk.enforcement: Enabled`) makes the service refuse any index or synonym map "
         "without one, so sensitive RAG content cannot land under keys you cannot revoke. azurerm sends "
-        "`Disabled` and ARM `Unspecified` when it is not set."
+        "`Disabled` and ARM `Unspecified` when it is not set. The fix enables enforcement: from then "
+        "on, creating or updating an index or synonym map without a Key Vault key fails, so review the "
+        "indexing pipelines first."
     ),
+    remediation=set_attr("customer_managed_key_enforcement_enabled", True),
+    fix_safety=Applicability.UNSAFE,  # index and synonym map writes without a customer key are refused
     references=(f"{SEARCH_DOCS}/search-security-manage-encryption-keys",),
     compliance={MCSB: ("DP-5",), OWASP_LLM: ("LLM02",)},
     anchors=("Azure Policy: Azure AI Search services should use customer-managed keys to encrypt data at rest",),
     examples=(
-        bad("terraform", _tf()),
+        bad("terraform", _tf(), fixed=_tf("\n  customer_managed_key_enforcement_enabled = true")),
         good("terraform", _tf("\n  customer_managed_key_enforcement_enabled = true")),
-        bad("bicep", _bicep("\n    encryptionWithCmk: {\n      enforcement: 'Unspecified'\n    }")),
+        bad("bicep", _bicep("\n    encryptionWithCmk: {\n      enforcement: 'Unspecified'\n    }"),
+            fixed=_bicep("\n    encryptionWithCmk: {\n      enforcement: 'Enabled'\n    }")),
         good("bicep", _bicep("\n    encryptionWithCmk: {\n      enforcement: 'Enabled'\n    }")),
-        bad("arm", _arm()),
+        bad("arm", _arm(), fixed=_arm(',\n        "encryptionWithCmk": {\n          "enforcement": "Enabled"\n        }')),
         good("arm", _arm(',\n        "encryptionWithCmk": {\n          "enforcement": "Enabled"\n        }')),
     ),
 )

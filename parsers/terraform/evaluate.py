@@ -321,6 +321,15 @@ def evaluate_file(parsed: ParsedFile, module: Module) -> ParsedFile:
     return dataclasses.replace(parsed, resources=tuple(resources)) if changed else parsed
 
 
+def azapi_as_written(parsed: ParsedFile) -> ParsedFile:
+    """The file with its azapi resources given their ARM kinds, values as written (the fixer
+    judges Terraform as written)."""
+    module = Module([parsed], {})
+    module.variables = {name: None for name in module.variables}  # as written: no variable is known
+    return dataclasses.replace(parsed, resources=tuple(
+        _azapi(r, module) if r.native_type in kinds.AZAPI_TYPES else r for r in parsed.resources))
+
+
 def _azapi(resource: Resource, module: Module) -> Resource:
     """An `azapi_resource` as the ARM resource it creates: the kind of its `type`
     ("Microsoft.CognitiveServices/accounts@2024-10-01"), its `body` as data (a `jsonencode(...)`
