@@ -5,6 +5,7 @@
     ignore = ["AIP111"]
     fail-on = "medium"
     exclude = ["examples/**", "vendor/", "*.tf.json"]
+    training-data = ["ml/corpus/*.txt"]   # also training data (besides data/, datasets/, train/...)
 
     [tool.aiposture.per-path-ignores]
     "legacy/**" = ["AIP104"]
@@ -29,7 +30,7 @@ from analyzer.errors import UsageError
 CONFIG_FILE = ".aiposture.toml"
 PYPROJECT = "pyproject.toml"
 SEVERITIES = ("critical", "high", "medium", "low", "info")
-KEYS = ("select", "ignore", "per-path-ignores", "fail-on", "exclude", "severity-overrides")
+KEYS = ("select", "ignore", "per-path-ignores", "fail-on", "exclude", "severity-overrides", "training-data")
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,7 @@ class Config:
     fail_on: str | None = None  # a severity label or "never"
     exclude: tuple[str, ...] = ()  # globs of files and folders not to scan
     severity_overrides: Mapping[str, str] = field(default_factory=dict)  # rule selector -> severity label
+    training_data: tuple[str, ...] = ()  # globs of files read for personal data, besides the usual data folders
 
 
 def load(paths: Sequence[str], explicit: str | None = None) -> Config:
@@ -170,6 +172,8 @@ def _validate(table: Any, path: str, where: str) -> Config:
         config["ignore"] = rules("ignore", values["ignore"])
     if "exclude" in values:
         config["exclude"] = globs("exclude", values["exclude"])
+    if "training-data" in values:
+        config["training_data"] = globs("training-data", values["training-data"])
     if "fail-on" in values:
         fail_on = values["fail-on"]
         if not isinstance(fail_on, str) or fail_on.strip().lower() not in SEVERITIES + ("never",):

@@ -107,13 +107,15 @@ DATA = ("data", "", "")  # training data (CSV, JSON Lines, Parquet...): sampled 
 
 
 def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
-             text: bool = False, models: bool = False, data: bool = False) -> tuple[list[Target], list[tuple[str, str]]]:
+             text: bool = False, models: bool = False, data: bool = False,
+             training_data: Sequence[str] = ()) -> tuple[list[Target], list[tuple[str, str]]]:
     """The files to scan under `paths`, and the ones skipped with the reason. Files and folders
     matching an `exclude` glob (gitignore-like, relative to `root`) are left out silently, even
     when named on the command line (so pre-commit's file lists respect them too). With `text`,
     every other file that may be text is a target too (framework "text"), to be read for keys and
     dependency files; with `models`, model files of any size are (framework "model"); with `data`,
-    training data files of any size (framework "data")."""
+    training data files of any size (framework "data": the usual data folders and the
+    `training_data` globs)."""
     targets: dict[str, Target] = {}
     skipped: list[tuple[str, str]] = []
     real_root = os.path.realpath(root)
@@ -150,7 +152,7 @@ def discover(paths: Sequence[str], root: str, exclude: Sequence[str] = (),
         if found is None and data and _utf8(where):
             from analyzer.pii import is_training_data  # only when personal-data rules run
 
-            if is_training_data(where):
+            if is_training_data(where, training_data):
                 found = DATA
         if found is None and models and _utf8(where):
             from analyzer.inventory import is_model_file  # only when supply-chain rules run
@@ -956,7 +958,8 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
          jobs: int | None = None, fixes: bool = False, exclude: Sequence[str] = (),
          per_path_ignores: Sequence[tuple[str, Sequence[str]]] = (),
          severity_overrides: Mapping[str, str] | None = None, changed_since: str | None = None,
-         variables: Mapping[str, Any] | None = None, cfn_parameters: Mapping[str, Any] | None = None) -> ScanResult:
+         variables: Mapping[str, Any] | None = None, cfn_parameters: Mapping[str, Any] | None = None,
+         training_data: Sequence[str] = ()) -> ScanResult:
     """Scan files and folders; with `fixes`, findings carry verified fixes. Raises UsageError for
     a path that does not exist or a bad rule. The configuration's settings (analyzer.config):
     `exclude` globs leave files out, `per_path_ignores` ((glob, rule selectors) pairs) drop those
@@ -977,7 +980,7 @@ def scan(paths: Sequence[str], *, select: Iterable[str] = (), ignore: Iterable[s
     root = scan_root(paths)
     targets, skipped = discover(paths, root, exclude, text=any(c.id.startswith(("AIP5", "AIP6")) for c in checks),
                                 models=any(c.id.startswith("AIP6") for c in checks),
-                                data=any(c.id.startswith("AIP7") for c in checks))
+                                data=any(c.id.startswith("AIP7") for c in checks), training_data=training_data)
     targets = mark_child_modules(targets)  # before --changed-since: an unchanged caller still calls
     if changed_since:
         from analyzer import changes

@@ -310,6 +310,12 @@ KINDS: tuple[Kind, ...] = (
         },
     ),
     Kind(
+        # read by AIP461: which AI accounts send their logs somewhere
+        "azure.monitor.diagnostic_setting", "Azure Monitor diagnostic setting",
+        {"terraform": "azurerm_monitor_diagnostic_setting", "bicep": "Microsoft.Insights/diagnosticSettings",
+         "arm": "Microsoft.Insights/diagnosticSettings"},
+    ),
+    Kind(
         "aws.kendra.index", "Kendra index",
         {"terraform": "aws_kendra_index", "cloudformation": "AWS::Kendra::Index"},
         {

@@ -35,7 +35,7 @@ def _configure(paths: tuple[str, ...], config_file: str | None, select: tuple[st
         select, ignore = list(config.select), ignore or list(config.ignore)
     return config, {"select": select, "ignore": ignore, "exclude": config.exclude,
                     "per_path_ignores": config.per_path_ignores,
-                    "severity_overrides": config.severity_overrides}
+                    "severity_overrides": config.severity_overrides, "training_data": config.training_data}
 
 
 def _variable_options(command):
@@ -192,6 +192,7 @@ def fix(paths, write_files, unsafe_fixes, suggestions, patch, select, ignore, jo
     threshold = (Applicability.SUGGESTION if suggestions else
                  Applicability.UNSAFE if unsafe_fixes else Applicability.SAFE)
     _, settings = _configure(paths, config_file, select, ignore)
+    settings.pop("training_data")  # data files have no fixes
     outcome = apply_fixes(list(paths) or ["."], threshold, write=write_files, **settings, jobs=jobs,
                           changed_since=changed_since, baseline=baseline)
     if not write_files:
@@ -250,6 +251,7 @@ def inventory(paths, fmt, output, config_file, jobs, var_files, var_values, cfn_
     from analyzer.inventory import build_inventory, render as render_inventory
 
     _, settings = _configure(paths, config_file, (), ())
+    settings.pop("training_data")  # the inventory lists no data files
     found = build_inventory(list(paths) or ["."], **settings, jobs=jobs,
                             **_inputs(var_files, var_values, cfn_parameters))
     _write(render_inventory(found, fmt), output)

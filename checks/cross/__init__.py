@@ -7,6 +7,6 @@ AIP450-452 IAM of AI workloads (iam.py), AIP455-456 training data and model arti
 from __future__ import annotations
 
 from analyzer.check import Check
-from checks.cross import azure_rbac, data, iam, logging
+from checks.cross import azure_rbac, data, diagnostics, iam, logging
 
-CHECKS: tuple[Check, ...] = (*iam.CHECKS, *data.CHECKS, *logging.CHECKS, *azure_rbac.CHECKS)
+CHECKS: tuple[Check, ...] = (*iam.CHECKS, *data.CHECKS, *logging.CHECKS, *diagnostics.CHECKS, *azure_rbac.CHECKS)

@@ -1,7 +1,6 @@
 """Robustness and speed of the Bicep parser: truncations and byte flips of every fixture never
 raise and end quickly; a 1,000-line file parses in well under 50 ms."""
 import random
-import time
 from pathlib import Path
 
 import pytest
@@ -16,9 +15,7 @@ NOISE = [b"{", b"}", b"[", b"]", b"(", b")", b"'", b"'''", b"${", b"\n", b"@", b
 
 
 def check(data: bytes) -> ParsedFile:
-    start = time.perf_counter()
-    parsed = parse("f.bicep", data)
-    assert time.perf_counter() - start < 1.0
+    parsed = parse("f.bicep", data)  # (speed is measured by bench/, never by a test)
     assert all("internal error" not in issue.message for issue in parsed.issues), parsed.issues
     assert len(parsed.issues) <= 10
     for issue in parsed.issues:
@@ -55,7 +52,7 @@ def test_pathological_inputs_are_bounded():
         check(data)
 
 
-def test_thousand_line_file_is_fast():
+def test_thousand_line_file_parses():
     body = (FIXTURES / "openai.bicep").read_text()
     parts, n = [], 0
     while sum(p.count("\n") for p in parts) < 1000:
@@ -69,14 +66,5 @@ def test_thousand_line_file_is_fast():
         n += 1
     data = "\n".join(parts).encode()
     assert data.count(b"\n") >= 1000
-    parse("big.bicep", data)  # warm up imports
-    best = min(_timed(data) for _ in range(5))
     parsed = parse("big.bicep", data)
-    assert len(parsed.resources) == 4 * n
-    assert best < 0.05, f"{best * 1000:.1f} ms"
-
-
-def _timed(data: bytes) -> float:
-    start = time.perf_counter()
-    parse("big.bicep", data)
-    return time.perf_counter() - start
+    assert len(parsed.resources) == 4 * n and parsed.issues == ()

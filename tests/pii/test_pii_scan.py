@@ -271,3 +271,18 @@ def test_the_example_fixture_is_generated_and_reported():
                                ("AIP709", "column:customer_name"), ("AIP706", "column:date_of_birth")},
         "finetune/chat.jsonl": {("AIP700", "column:messages[*].content"), ("AIP702", "column:messages[*].content")},
     }
+
+
+def test_configured_globs_make_training_data(tmp_path, monkeypatch):
+    from analyzer.engine import scan
+
+    rows = "".join(f"client{i}@orchard-mail.net,{i}\n" for i in range(30))
+    (tmp_path / "ml").mkdir()
+    (tmp_path / "ml" / "dump.csv").write_text("contact,n\n" + rows)
+    (tmp_path / ".aiposture.toml").write_text('training-data = ["ml/*.csv"]\n')
+    monkeypatch.chdir(tmp_path)
+    assert scan(["."], select=["AIP7"]).findings == []  # not a data folder, not named like a data set
+    from analyzer import config
+
+    globs = config.load(["."]).training_data
+    assert [f.rule_id for f in scan(["."], select=["AIP7"], training_data=globs).findings] == ["AIP700"]
