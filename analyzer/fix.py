@@ -52,6 +52,20 @@ class WriteError(Exception):
     does not rewrite...). The message says why; the finding is reported without a fix."""
 
 
+def azure_path_parts(parsed: Any, resource: Any, change: NativeSet | NativeRemove) -> list[str]:
+    """The parts of a Bicep or ARM change's native path; WriteError for what neither writer can
+    write: an empty part, a file with syntax errors (the re-parse that verifies a fix would fail
+    anyway, and spans near errors are guesses), an `existing` resource (deployed elsewhere)."""
+    parts = change.path.split(".")
+    if not all(parts):
+        raise WriteError(f"not a property path: {change.path!r}")
+    if parsed.issues:
+        raise WriteError("the file has syntax errors: fix them first")
+    if resource.meta.get("existing"):
+        raise WriteError(f"`{resource.address}` is an `existing` resource: this file does not deploy it")
+    return parts
+
+
 class OverlapError(ValueError):
     pass
 

@@ -61,7 +61,7 @@ import re
 from typing import Any
 
 from analyzer.check import Placeholder
-from analyzer.fix import Edit, NativeRemove, NativeSet, WriteError
+from analyzer.fix import Edit, NativeRemove, NativeSet, WriteError, azure_path_parts
 from analyzer.model import ParsedFile, Resource, Unknown, Value, to_plain
 from analyzer.text import LineIndex
 from parsers.arm.parse import read_json
@@ -87,13 +87,7 @@ def edits(parsed: ParsedFile, data: bytes, resource: Resource, change: NativeSet
     () when there is nothing to do (the value is already the one set, the member to remove is
     absent). Raises WriteError when the change cannot be written safely (see the module
     docstring)."""
-    parts = change.path.split(".")
-    if not all(parts):
-        raise WriteError(f"not a property path: {change.path!r}")
-    if parsed.issues:
-        raise WriteError("the template has syntax errors: fix them first")
-    if resource.meta.get("existing"):
-        raise WriteError(f"`{resource.address}` is an `existing` resource: this template does not deploy it")
+    parts = azure_path_parts(parsed, resource, change)
     root, problem = read_json(parsed.path, data)
     if problem is not None or root is None or not isinstance(root.raw, dict):
         raise WriteError("the template could not be read")

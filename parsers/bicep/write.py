@@ -74,7 +74,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from analyzer.check import Placeholder
-from analyzer.fix import Edit, NativeRemove, NativeSet, WriteError
+from analyzer.fix import Edit, NativeRemove, NativeSet, WriteError, azure_path_parts
 from analyzer.model import ParsedFile, Resource
 from analyzer.text import LineIndex
 from parsers.bicep import syntax as S
@@ -133,14 +133,7 @@ def edits(parsed: ParsedFile, data: bytes, resource: Resource, change: NativeSet
     () when there is nothing to do (the value is already the one set, the property to remove is
     absent). Raises WriteError when the change cannot be written safely (see the module
     docstring)."""
-    parts = change.path.split(".")
-    if not all(parts):
-        raise WriteError(f"not a property path: {change.path!r}")
-    if parsed.issues:
-        # the re-parse that verifies a fix would fail anyway, and spans near errors are guesses
-        raise WriteError("the file has syntax errors: fix them first")
-    if resource.meta.get("existing"):
-        raise WriteError(f"`{resource.address}` is an `existing` resource: this file does not deploy it")
+    parts = azure_path_parts(parsed, resource, change)
     program, problems = S.parse_syntax(data)
     if problems:
         raise WriteError("the file has syntax errors: fix them first")
