@@ -375,13 +375,14 @@ def evaluate_folder(files: Sequence[ParsedFile], folder: str | None, child_modul
         files = [evaluate_template(p, cfn_parameters, checked_only=True) if p.framework == "cloudformation" else p
                  for p in files]
     if any(p.framework == "arm" for p in files):
-        files = [_evaluate_arm(p, folder) if p.framework == "arm" else p for p in files]
+        files = [_with_target_scope(_evaluate_arm(p, folder)) if p.framework == "arm" else p for p in files]
     calls: list[ModuleCall] = []
     if any(p.framework == "bicep" for p in files):
         evaluated_bicep = []
         for parsed in files:
             if parsed.framework == "bicep":
                 parsed, found = _evaluate_bicep(parsed, folder, root or folder, child_module, call)
+                parsed = _with_target_scope(parsed)
                 calls += found
             evaluated_bicep.append(parsed)
         files = evaluated_bicep
@@ -473,6 +474,30 @@ def _evaluate_bicep(parsed: ParsedFile, folder: str | None, root: str | None, ch
             calls.append(ModuleCall(instance[0], os.path.realpath(found.path), dict(found.params), spans,
                                     root or "", called_from=parsed.path))
     return replace(parsed, resources=tuple(resources)), calls
+
+
+# An ARM template's $schema names where it deploys; a Bicep file says it with `targetScope`.
+_SCHEMA_SCOPES = (("subscriptiondeploymenttemplate", "subscription"),
+                  ("managementgroupdeploymenttemplate", "managementGroup"), ("tenantdeploymenttemplate", "tenant"))
+
+
+def _with_target_scope(parsed: ParsedFile) -> ParsedFile:
+    """Bicep and ARM resources with the scope their deployment targets (meta["target_scope"]:
+    "resourceGroup", "subscription", "managementGroup", "tenant"): what a resource without its
+    own `scope` (a role assignment) applies to."""
+    scope = "resourceGroup"
+    if parsed.framework == "bicep":
+        record = parsed.blocks.get("targetScope", {}).get("")
+        written = record.attrs.get("value") if record is not None else None
+        if written is not None and isinstance(written.raw, str):
+            scope = written.raw
+    else:
+        template = parsed.blocks.get("Template", {}).get("")
+        schema = template.attrs.get("$schema") if template is not None else None
+        text = schema.raw.lower() if schema is not None and isinstance(schema.raw, str) else ""
+        scope = next((found for key, found in _SCHEMA_SCOPES if key in text), scope)
+    return replace(parsed, resources=tuple(replace(r, meta={**r.meta, "target_scope": scope})
+                                           for r in parsed.resources))
 
 
 def _evaluate_arm(parsed: ParsedFile, folder: str | None) -> ParsedFile:

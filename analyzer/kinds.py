@@ -354,7 +354,10 @@ KINDS: tuple[Kind, ...] = (
          {"terraform": "aws_s3_bucket_policy", "cloudformation": "AWS::S3::BucketPolicy"}),
     # Terraform only for now: a Bicep or ARM assignment's scope is the file's deployment scope
     # (`targetScope`, the template's $schema), which the resource model does not carry yet
-    Kind("azure.authorization.role_assignment", "Azure role assignment", {"terraform": "azurerm_role_assignment"}),
+    Kind("azure.authorization.role_assignment", "Azure role assignment",
+         {"terraform": "azurerm_role_assignment", "bicep": "Microsoft.Authorization/roleAssignments",
+          "arm": "Microsoft.Authorization/roleAssignments"},
+         {"role_definition_id": Attr({"bicep": "properties.roleDefinitionId", "arm": "properties.roleDefinitionId"})}),
     # Terraform-only Bedrock types (CloudFormation writes them inside AWS::Bedrock::Agent or has none):
     # AIP460 runs on them, since a check on a kind with CloudFormation types must judge CloudFormation
     Kind("aws.bedrock.agent_action_group", "Bedrock agent action group",

@@ -3,8 +3,8 @@
 Role definition ids of the built-in roles: learn.microsoft.com/azure/role-based-access-control/built-in-roles
 (Cognitive Services OpenAI Contributor a001fd3d-188f-4b5d-821b-7da978bf7442, Cognitive Services
 Contributor 25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68, AzureML Data Scientist
-f6c7c914-8db3-469d-8ca1-694a8f32e121). Terraform only: a Bicep or ARM assignment takes the scope
-of its deployment (`targetScope`, the template's `$schema`), which resources do not carry yet.
+f6c7c914-8db3-469d-8ca1-694a8f32e121). A Bicep or ARM assignment without its own `scope` takes
+the scope of its deployment (`targetScope`, the template's `$schema`: meta["target_scope"]).
 """
 from __future__ import annotations
 
@@ -30,11 +30,14 @@ _GROUP_REF = re.compile(r"^(?:data\.)?azurerm_management_group\.[\w-]+(?:\[[^\]]
 _SUBSCRIPTION_TEMPLATE = re.compile(r'^(?:"/subscriptions/\$\{[^}]+\}/?"|format\("/subscriptions/%s/?",\s*[^,()]+\))$')
 
 
+_AZURE_SCOPES = {"subscription": "subscription", "managementgroup": "management group", "tenant": "tenant root"}
+
+
 def _role(resource: Resource) -> str | Unknown | None:
     name = resource.native("role_definition_name").raw
     if isinstance(name, str):
         return AI_ROLE_NAMES.get(name.lower())
-    definition = resource.native("role_definition_id").raw
+    definition = resource.get("role_definition_id").raw
     text = definition.expr if isinstance(definition, Unknown) else definition if isinstance(definition, str) else None
     if text is not None:
         match = _GUID.findall(text)
@@ -69,9 +72,27 @@ def _scope(raw: object) -> str | Unknown | None:
     return raw
 
 
+def _azure_scope(resource: Resource, raw: object) -> str | Unknown | None:
+    """A Bicep or ARM assignment's scope: its own `scope` (`subscription()`, a resource), else
+    its deployment's."""
+    if raw is None:
+        return _AZURE_SCOPES.get(str(resource.meta.get("target_scope", "")).lower())
+    text = raw.expr if isinstance(raw, Unknown) else raw if isinstance(raw, str) else ""
+    if re.fullmatch(r"\[?\s*subscription\(\)(?:\.id)?\s*\]?", text.strip()):
+        return "subscription"
+    if re.fullmatch(r"\[?\s*managementGroup\(\)(?:\.id)?\s*\]?", text.strip(), re.I):
+        return "management group"
+    if isinstance(raw, Unknown) and raw.reason == "resource":
+        return None  # a resource symbol (`scope: account`): narrower
+    return _scope(raw)
+
+
 def _broad(resource: Resource, context: Context) -> Iterable[Result]:
     scope_value = resource.native("scope")
-    scope = _scope(scope_value.raw)
+    if resource.framework in ("bicep", "arm"):
+        scope = _azure_scope(resource, None if scope_value.absent else scope_value.raw)
+    else:
+        scope = _scope(scope_value.raw)
     if scope is None:
         yield Result(Status.PASS, "the assignment's scope is narrower than a subscription", "scope", scope_value.span)
         return
@@ -118,6 +139,38 @@ TF_BY_ID = '''
     }
 '''
 
+# %s: the deployment's target scope line (none: a resource group)
+BICEP = '''
+    %sparam principalId string = '00000000-0000-0000-0000-000000000000'
+
+    resource openaiContributor 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
+      name: guid(principalId, 'openai-contributor')
+      properties: {
+        roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '%s')
+        principalId: principalId
+        principalType: 'Group'
+      }
+    }
+'''
+
+ARM = '''
+    {
+      "$schema": "https://schema.management.azure.com/schemas/2018-05-01/%s.json#",
+      "contentVersion": "1.0.0.0",
+      "resources": [
+        {
+          "type": "Microsoft.Authorization/roleAssignments",
+          "apiVersion": "2022-04-01",
+          "name": "[guid('ml-team', 'cognitive-services-contributor')]",
+          "properties": {
+            "roleDefinitionId": "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', '%s')]",
+            "principalId": "00000000-0000-0000-0000-000000000000"
+          }
+        }
+      ]
+    }
+'''
+
 AI_ROLE_ASSIGNMENT_BROAD_SCOPE = Check(
     id="AIP470",
     name="ai-role-assignment-broad-scope",
@@ -131,8 +184,9 @@ AI_ROLE_ASSIGNMENT_BROAD_SCOPE = Check(
         "services account and Machine Learning workspace below it, including those created later: "
         "Cognitive Services Contributor can list and regenerate every account's API keys, and the "
         "others can deploy models, upload fine-tuning data and run jobs anywhere. Assign them on "
-        "the resource (or at most the resource group) the principal works on. Terraform only for "
-        "now (a Bicep or ARM assignment's scope is its deployment's)."
+        "the resource (or at most the resource group) the principal works on. In Bicep and ARM an "
+        "assignment without its own `scope` applies where its deployment does (`targetScope`, the "
+        "template's `$schema`)."
     ),
     references=("https://learn.microsoft.com/azure/ai-services/openai/how-to/role-based-access-control",
                 "https://learn.microsoft.com/azure/role-based-access-control/best-practices"),
@@ -144,6 +198,11 @@ AI_ROLE_ASSIGNMENT_BROAD_SCOPE = Check(
         good("terraform", TF % ("azurerm_resource_group.ai.id", "Cognitive Services OpenAI Contributor")),
         good("terraform", TF % ("data.azurerm_subscription.current.id", "Cognitive Services OpenAI User")),
         good("terraform", TF_BY_ID % "5e0bd9bd-7b93-4f28-af87-19fc36ad61bd"),
+        bad("bicep", BICEP % ("targetScope = 'subscription'\n", "a001fd3d-188f-4b5d-821b-7da978bf7442")),
+        good("bicep", BICEP % ("", "a001fd3d-188f-4b5d-821b-7da978bf7442")),
+        bad("arm", ARM % ("subscriptionDeploymentTemplate", "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68"),
+            filename="azuredeploy.json"),
+        good("arm", ARM % ("deploymentTemplate", "25fbc0a9-bd7c-42a3-aa1a-3b75d497ee68"), filename="azuredeploy.json"),
     ),
 )
 
