@@ -67,3 +67,14 @@ def test_the_rules_catalog_in_docs_is_current(update_goldens):
         return
     with open(path, encoding="utf-8") as handle:
         assert handle.read() == actual, "docs/rules.md changed: rerun with --update-goldens and review the diff"
+
+
+def test_sarif_of_every_kind_of_finding_passes_the_schema_and_microsofts_validator(tmp_path, monkeypatch):
+    """Keys, personal data, model files, the supply chain, CloudFormation conditions, Bicep and
+    ARM: findings of every kind, not only Terraform's, are what GitHub code scanning accepts."""
+    monkeypatch.chdir(FIXTURES)
+    result = scan(["pii", "inventory", "secrets", "bicep-arm", "cloudformation-eval"], fixes=True)
+    assert {f.rule_id[:4] for f in result.findings} >= {"AIP1", "AIP3", "AIP6", "AIP7"}
+    log = json.loads(render(result, "sarif", show_unknown=True))
+    assert schema_errors(log) == []
+    assert multitool_problems({"mixed": log}, tmp_path) == {}
