@@ -138,12 +138,7 @@ def _evaluate_bicep(parsed: ParsedFile, folder: str | None, root: str | None, ch
     calls: list[ModuleCall] = []
     seen: set[tuple[str, str]] = set()
     for label, parameters in parameter_sets:
-        evaluated = evaluate(parsed, parameters, folder=folder, root=root)
-        for resource in evaluated.resources:
-            if label:
-                assumes = (*resource.meta.get("assumes", ()), ("parameters", label))
-                resource = replace(resource, meta={**resource.meta, "assumes": assumes})
-            resources.append(resource)
+        resources += _assuming(evaluate(parsed, parameters, folder=folder, root=root).resources, label)
         if folder is None:
             continue
         for found in module_inputs(parsed, parameters, folder=folder, root=root):
@@ -205,12 +200,17 @@ def _evaluate_arm(parsed: ParsedFile, folder: str | None) -> ParsedFile:
                 continue  # not a parameter file we can read: judged without it
     if len(parameter_sets) <= 1:
         return evaluate(parsed, parameter_sets[0][1] if parameter_sets else None)
-    resources = []
-    for label, parameters in parameter_sets:
-        for resource in evaluate(parsed, parameters).resources:
-            assumes = (*resource.meta.get("assumes", ()), ("parameters", label))
-            resources.append(replace(resource, meta={**resource.meta, "assumes": assumes}))
+    resources = [r for label, parameters in parameter_sets for r in _assuming(evaluate(parsed, parameters).resources, label)]
     return replace(parsed, resources=tuple(resources))
+
+
+def _assuming(resources: Sequence[Any], label: str) -> list[Any]:
+    """Resources evaluated with one of several parameter files, marked with it (meta["assumes"]):
+    the engine merges their findings and names the file where they differ. No label: as they are."""
+    if not label:
+        return list(resources)
+    return [replace(r, meta={**r.meta, "assumes": (*r.meta.get("assumes", ()), ("parameters", label))})
+            for r in resources]
 
 
 def _bicepparam_files(parsed: ParsedFile, folder: str | None, root: str | None) -> list[tuple[str, Any]]:

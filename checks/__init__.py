@@ -68,10 +68,4 @@ def validate(checks: tuple[Check, ...]) -> None:
             raise ValueError(f"{where}: every bad example of a fixable check needs its fixed text")
 
 
-def frameworks(check: Check) -> tuple[str, ...]:
-    """The frameworks a check runs on: every framework that has one of its kinds."""
-    found = {f for kind in check.kinds for f in kinds.BY_NAME[kind].native}
-    return tuple(f for f in kinds.FRAMEWORKS if f in found)
-
-
 validate(ALL_CHECKS)

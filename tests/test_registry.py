@@ -5,7 +5,8 @@ import pytest
 
 from analyzer import kinds
 from analyzer.check import Applicability, Severity, bad, good
-from checks import ALL_CHECKS, frameworks, validate
+from analyzer.docs import frameworks_of as frameworks
+from checks import ALL_CHECKS, validate
 
 
 def test_ids_and_names_are_unique_and_well_formed():
